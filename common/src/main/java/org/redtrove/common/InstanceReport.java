@@ -1,0 +1,14 @@
+package org.redtrove.common;
+
+import java.util.UUID;
+
+/**
+ * One instance as its guest agent sees it right now.
+ *
+ * @param persistent   whether the instance persists its data (appendonly or RDB saves); a
+ *                     replica source must, or a restart would wipe every replica through a full sync
+ * @param replication  null while the instance does not answer
+ */
+public record InstanceReport(UUID instanceId, int port, RedisState state, String detail, boolean persistent,
+                             ReplicationInfo replication) {
+}

@@ -1,0 +1,17 @@
+package org.redtrove.common;
+
+/** The closed set of jobs the api queues and the taskmanager runs. */
+public enum JobKind {
+    /** Build one standalone instance: place it, prepare it on its guest, wait until Redis answers. */
+    CREATE,
+    /** Build replicas of an existing source and attach them all, in parallel, through Redis's own sync. */
+    ATTACH_REPLICAS,
+    /** Turn one replica into a standalone, writable instance that keeps its data. */
+    DETACH,
+    /** Planned switchover to a chosen replica, losing no acknowledged write. */
+    PROMOTE,
+    /** Unplanned failover away from a failed source, to its most current replica. */
+    EJECT,
+    /** Stop an instance's Redis and remove its data. */
+    DELETE
+}

@@ -1,0 +1,36 @@
+package org.redtrove.common;
+
+import java.util.List;
+
+/**
+ * The parsed INFO replication section of one instance, plus what its guest agent remembers.
+ *
+ * @param role                     "master" or "slave", as Redis says it
+ * @param masterHost               replicas only, else null
+ * @param masterPort               replicas only, else 0
+ * @param masterLinkUp             replicas only: master_link_status is up
+ * @param syncInProgress           replicas only: master_sync_in_progress
+ * @param processedOffset          replicas: slave_repl_offset; masters: master_repl_offset
+ * @param replId                   master_replid: the replication history this instance follows
+ * @param replId2                  master_replid2: the history it followed before its last promotion
+ * @param secondReplOffset         second_repl_offset: up to where replId2 is still valid
+ * @param masterLastIoSecondsAgo   Redis's own figure; -1 whenever the link is down
+ * @param millisSinceMasterIo      kept by the agent: time since this replica last heard from its
+ *                                 master, still meaningful after the link went down; -1 if never
+ * @param syncCompleted            kept by the agent: the link has been up since the replica was last
+ *                                 pointed at this master, so its data is a copy of that master's
+ * @param replicas                 masters only: the connected replicas as the master lists them
+ */
+public record ReplicationInfo(String role, String masterHost, int masterPort, boolean masterLinkUp,
+                              boolean syncInProgress, long processedOffset, String replId, String replId2,
+                              long secondReplOffset, long masterLastIoSecondsAgo, long millisSinceMasterIo,
+                              boolean syncCompleted, List<ReplicaLink> replicas) {
+
+    public boolean isReplica() {
+        return "slave".equals(role);
+    }
+
+    /** One "slaveN:" line of a master's INFO replication. */
+    public record ReplicaLink(String ip, int port, String state, long offset, long lag) {
+    }
+}
