@@ -1,0 +1,116 @@
+package org.redtrove.taskmanager.guest;
+
+import jakarta.annotation.PreDestroy;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.redtrove.common.GuestReply;
+import org.redtrove.common.GuestRequest;
+import org.redtrove.common.Queues;
+import org.redtrove.common.Wire;
+import org.redtrove.taskmanager.TaskManagerProperties;
+import org.redtrove.taskmanager.amqp.Messaging;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.stereotype.Component;
+
+/**
+ * Request/reply to guest agents over plain AMQP: the request goes to the host's queue with
+ * reply-to set to this process's reply queue and a correlation id; the reply completes the
+ * matching future. No broker-specific reply pseudo-queue, so Qpid and RabbitMQ behave alike.
+ */
+@Component
+public class GuestClient {
+
+    private static final Logger log = LoggerFactory.getLogger(GuestClient.class);
+
+    private final RabbitTemplate rabbit;
+    private final Messaging messaging;
+    private final Duration defaultTimeout;
+    private final Map<String, CompletableFuture<GuestReply>> pending = new ConcurrentHashMap<>();
+    private final SimpleMessageListenerContainer replies;
+
+    public GuestClient(RabbitTemplate rabbit, ConnectionFactory connectionFactory, Messaging messaging,
+                       TaskManagerProperties properties) {
+        this.rabbit = rabbit;
+        this.messaging = messaging;
+        this.defaultTimeout = properties.guestRpcTimeout();
+        this.replies = new SimpleMessageListenerContainer(connectionFactory);
+        replies.setQueueNames(messaging.repliesQueue());
+        replies.setMessageListener(this::onReply);
+        replies.start();
+    }
+
+    public GuestReply call(String hostId, GuestRequest request) {
+        return call(hostId, request, defaultTimeout);
+    }
+
+    /**
+     * Sends the request and waits for its reply.
+     *
+     * @throws GuestUnavailableException when the guest does not answer within the timeout
+     */
+    public GuestReply call(String hostId, GuestRequest request, Duration timeout) {
+        String correlationId = UUID.randomUUID().toString();
+        CompletableFuture<GuestReply> future = new CompletableFuture<>();
+        pending.put(correlationId, future);
+        try {
+            MessageProperties props = new MessageProperties();
+            props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+            props.setCorrelationId(correlationId);
+            props.setReplyTo(messaging.repliesQueue());
+            props.setDeliveryMode(MessageDeliveryMode.NON_PERSISTENT);
+            // A request nobody reads in time is worthless later: the guest drops expired ones.
+            props.setHeader("x-deadline", System.currentTimeMillis() + timeout.toMillis());
+            rabbit.send("", Queues.guest(messaging.prefix(), hostId), new Message(Wire.encode(request), props));
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new GuestUnavailableException("The guest agent of host " + hostId + " did not answer "
+                    + opName(request) + " within " + timeout.toSeconds() + " s.");
+        } catch (AmqpException e) {
+            throw new GuestUnavailableException("Could not reach the message broker: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GuestUnavailableException("Interrupted while waiting for host " + hostId + ".");
+        } catch (ExecutionException e) {
+            throw new GuestUnavailableException(String.valueOf(e.getCause()));
+        } finally {
+            pending.remove(correlationId);
+        }
+    }
+
+    private void onReply(Message message) {
+        String correlationId = message.getMessageProperties().getCorrelationId();
+        CompletableFuture<GuestReply> future = correlationId == null ? null : pending.get(correlationId);
+        if (future == null) {
+            log.debug("Dropping a late or unknown guest reply {}", correlationId);
+            return;
+        }
+        try {
+            future.complete(Wire.decode(message.getBody(), GuestReply.class));
+        } catch (RuntimeException e) {
+            future.completeExceptionally(e);
+        }
+    }
+
+    private static String opName(GuestRequest request) {
+        return request.getClass().getSimpleName();
+    }
+
+    @PreDestroy
+    void stop() {
+        replies.stop();
+    }
+}

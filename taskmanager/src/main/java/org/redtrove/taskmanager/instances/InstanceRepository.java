@@ -1,0 +1,107 @@
+package org.redtrove.taskmanager.instances;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.redtrove.common.ServerStatus;
+import org.redtrove.common.ServiceStatus;
+import org.redtrove.common.TaskStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Reads and writes the instance rows the taskmanager changes while it runs jobs. */
+@Repository
+public class InstanceRepository {
+
+    private static final String SELECT = """
+            select i.id, i.project_id, i.name, i.flavor_id, f.ram_mb, i.task_status, i.server_status,
+                   i.replica_of, i.host_id, h.address, i.port, i.password, i.deleted
+              from instances i
+              join flavors f on f.id = i.flavor_id
+              left join hosts h on h.id = i.host_id
+            """;
+
+    private final JdbcClient jdbc;
+
+    public InstanceRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<Instance> find(UUID id) {
+        return jdbc.sql(SELECT + " where i.id = ?").param(id).query(InstanceRepository::map).optional();
+    }
+
+    public Instance get(UUID id) {
+        return find(id).orElseThrow(() -> new IllegalStateException("Instance " + id + " does not exist."));
+    }
+
+    public List<Instance> replicasOf(UUID sourceId) {
+        return jdbc.sql(SELECT + " where i.replica_of = ? and not i.deleted order by i.created_at, i.id")
+                .param(sourceId).query(InstanceRepository::map).list();
+    }
+
+    public void place(UUID id, String hostId) {
+        jdbc.sql("update instances set host_id = ?, updated_at = now() where id = ?").params(hostId, id).update();
+    }
+
+    public void setPort(UUID id, int port) {
+        jdbc.sql("update instances set port = ?, updated_at = now() where id = ?").params(port, id).update();
+    }
+
+    public void setTask(UUID id, TaskStatus task) {
+        jdbc.sql("update instances set task_status = ?, updated_at = now() where id = ?")
+                .params(task.name(), id).update();
+    }
+
+    public void setTask(Collection<UUID> ids, TaskStatus task) {
+        ids.forEach(id -> setTask(id, task));
+    }
+
+    public void setServerStatus(UUID id, ServerStatus status) {
+        jdbc.sql("update instances set server_status = ?, updated_at = now() where id = ?")
+                .params(status.name(), id).update();
+    }
+
+    public void setReplicaOf(UUID id, UUID sourceId) {
+        jdbc.sql("update instances set replica_of = ?, updated_at = now() where id = ?").params(sourceId, id).update();
+    }
+
+    /** Marks the instance as ready: built, nothing running on it, and no stale fault. */
+    public void markActive(UUID id) {
+        jdbc.sql("""
+                update instances set server_status = 'ACTIVE', task_status = 'NONE', fault_message = null,
+                       fault_details = null, fault_created = null, updated_at = now() where id = ?""")
+                .param(id).update();
+    }
+
+    public void setFault(UUID id, TaskStatus task, String message) {
+        jdbc.sql("""
+                update instances set task_status = ?, fault_message = ?, fault_created = now(), updated_at = now()
+                 where id = ?""")
+                .params(task.name(), message, id).update();
+    }
+
+    public void clearFault(UUID id) {
+        jdbc.sql("update instances set fault_message = null, fault_details = null, fault_created = null where id = ?")
+                .param(id).update();
+    }
+
+    public void markDeleted(UUID id) {
+        jdbc.sql("""
+                update instances set deleted = true, deleted_at = now(), task_status = 'NONE',
+                       server_status = 'SHUTDOWN', service_status = ?, updated_at = now() where id = ?""")
+                .params(ServiceStatus.SHUTDOWN.name(), id).update();
+        jdbc.sql("delete from heartbeats where instance_id = ?").param(id).update();
+    }
+
+    private static Instance map(ResultSet rs, int row) throws SQLException {
+        return new Instance(rs.getObject("id", UUID.class), rs.getString("project_id"), rs.getString("name"),
+                rs.getInt("flavor_id"), rs.getLong("ram_mb") * 1024 * 1024,
+                TaskStatus.valueOf(rs.getString("task_status")), ServerStatus.valueOf(rs.getString("server_status")),
+                rs.getObject("replica_of", UUID.class), rs.getString("host_id"), rs.getString("address"),
+                (Integer) rs.getObject("port"), rs.getString("password"), rs.getBoolean("deleted"));
+    }
+}

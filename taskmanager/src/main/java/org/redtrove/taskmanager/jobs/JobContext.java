@@ -1,0 +1,62 @@
+package org.redtrove.taskmanager.jobs;
+
+import java.util.Set;
+import java.util.function.Supplier;
+import org.redtrove.common.Wire;
+
+/**
+ * What an executor sees of its running job. Completed steps are recorded on the job row, and a
+ * resumed run skips them, so a redelivered job continues where the previous attempt stopped
+ * instead of repeating it. Each step must still be idempotent itself: a crash can come after a
+ * step's effect and before its record.
+ */
+public final class JobContext {
+
+    private final Job job;
+    private final JobRepository jobs;
+    private final Set<String> completed;
+
+    JobContext(Job job, JobRepository jobs) {
+        this.job = job;
+        this.jobs = jobs;
+        this.completed = jobs.completedSteps(job.id());
+    }
+
+    public Job job() {
+        return job;
+    }
+
+    /** Runs {@code body} as the named step unless an earlier attempt completed it. */
+    public void step(String name, Runnable body) {
+        if (completed.contains(name)) {
+            return;
+        }
+        body.run();
+        done(name);
+    }
+
+    /** Like {@link #step(String, Runnable)}, for steps whose outcome later steps need. */
+    public <T> T step(String name, Class<T> type, Supplier<T> body) {
+        String key = "result." + name;
+        if (completed.contains(name)) {
+            var recorded = jobs.progressValue(job.id(), key);
+            if (recorded.isPresent()) {
+                return Wire.fromJson(recorded.get(), type);
+            }
+        }
+        T value = body.get();
+        jobs.recordProgress(job.id(), key, value);
+        done(name);
+        return value;
+    }
+
+    /** Records a figure or a decision on the job, for the user and for a resumed run. */
+    public void progress(String key, Object value) {
+        jobs.recordProgress(job.id(), key, value);
+    }
+
+    private void done(String name) {
+        jobs.stepDone(job.id(), name);
+        completed.add(name);
+    }
+}

@@ -1,0 +1,83 @@
+package org.redtrove.taskmanager.jobs;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.redtrove.common.JobKind;
+import org.redtrove.common.JobState;
+import org.redtrove.taskmanager.TaskManagerProperties;
+import org.redtrove.taskmanager.amqp.Messaging;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs one job by id: claims its lease, hands it to the executor of its kind, records the outcome.
+ * A job that is finished, or leased by another live taskmanager, is left alone, which is what
+ * makes a redelivered or re-published job message harmless.
+ */
+@Component
+public class JobRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+    private final JobRepository jobs;
+    private final TaskManagerProperties properties;
+    private final Map<JobKind, JobExecutor> executors = new EnumMap<>(JobKind.class);
+    private final Set<UUID> running = ConcurrentHashMap.newKeySet();
+
+    public JobRunner(JobRepository jobs, TaskManagerProperties properties, List<JobExecutor> executors) {
+        this.jobs = jobs;
+        this.properties = properties;
+        executors.forEach(e -> this.executors.put(e.kind(), e));
+    }
+
+    /** Runs the job if it is ours to run. Returns normally whatever the job's outcome. */
+    public void run(UUID jobId) {
+        if (!jobs.claim(jobId, Messaging.PROCESS_ID, properties.jobLease())) {
+            log.debug("Job {} is finished or leased elsewhere; nothing to do", jobId);
+            return;
+        }
+        Job job = jobs.find(jobId).orElseThrow();
+        JobExecutor executor = executors.get(job.kind());
+        running.add(jobId);
+        try {
+            if (executor == null) {
+                throw new JobFailedException("This taskmanager cannot run " + job.kind() + " jobs.");
+            }
+            log.info("Running {} job {} (attempt {})", job.kind(), jobId, job.attempts());
+            executor.execute(new JobContext(job, jobs));
+            jobs.finish(jobId, JobState.SUCCEEDED, null);
+            log.info("{} job {} succeeded", job.kind(), jobId);
+        } catch (RuntimeException e) {
+            String error = e instanceof JobFailedException ? e.getMessage() : describe(e);
+            log.warn("{} job {} failed: {}", job.kind(), jobId, error,
+                    e instanceof JobFailedException ? null : e);
+            try {
+                if (executor != null) {
+                    executor.failed(job, error);
+                }
+            } finally {
+                jobs.finish(jobId, JobState.FAILED, error);
+            }
+        } finally {
+            running.remove(jobId);
+        }
+    }
+
+    @Scheduled(fixedDelayString = "${redtrove.taskmanager.lease-renewal:5s}")
+    void renewLeases() {
+        if (!running.isEmpty()) {
+            jobs.renew(new ArrayList<>(running), Messaging.PROCESS_ID, properties.jobLease());
+        }
+    }
+
+    private static String describe(RuntimeException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+}
