@@ -3,20 +3,16 @@ package org.redtrove.taskmanager.build;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
-import org.redtrove.common.GuestReply;
-import org.redtrove.common.GuestRequest;
 import org.redtrove.common.JobKind;
 import org.redtrove.common.ServerStatus;
 import org.redtrove.common.TaskStatus;
 import org.redtrove.taskmanager.TaskManagerProperties;
-import org.redtrove.taskmanager.guest.GuestCalls;
 import org.redtrove.taskmanager.instances.Instance;
 import org.redtrove.taskmanager.instances.InstanceRepository;
 import org.redtrove.taskmanager.jobs.Job;
 import org.redtrove.taskmanager.jobs.JobContext;
 import org.redtrove.taskmanager.jobs.JobExecutor;
 import org.redtrove.taskmanager.jobs.JobFailedException;
-import org.redtrove.taskmanager.placement.HostSelector;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,15 +25,12 @@ import org.springframework.stereotype.Component;
 public class CreateExecutor implements JobExecutor {
 
     private final InstanceRepository instances;
-    private final HostSelector hosts;
-    private final GuestCalls guests;
+    private final InstanceBuilder builder;
     private final TaskManagerProperties properties;
 
-    public CreateExecutor(InstanceRepository instances, HostSelector hosts, GuestCalls guests,
-                          TaskManagerProperties properties) {
+    public CreateExecutor(InstanceRepository instances, InstanceBuilder builder, TaskManagerProperties properties) {
         this.instances = instances;
-        this.hosts = hosts;
-        this.guests = guests;
+        this.builder = builder;
         this.properties = properties;
     }
 
@@ -53,8 +46,8 @@ public class CreateExecutor implements JobExecutor {
         if (instance.deleted()) {
             return;
         }
-        String hostId = context.step("place", String.class, () -> placeOrKeep(instance, Set.of()));
-        context.step("prepare", () -> prepare(instances.get(id), hostId));
+        String hostId = context.step("place", String.class, () -> builder.placeOrKeep(instance, Set.of()));
+        context.step("prepare", () -> builder.prepare(instances.get(id), hostId));
         context.step("await-active", () -> awaitActive(id, properties.buildTimeout()));
         instances.markActive(id);
     }
@@ -65,29 +58,6 @@ public class CreateExecutor implements JobExecutor {
         instances.setServerStatus(job.instanceId(), ServerStatus.ERROR);
     }
 
-    /** Places the instance unless an earlier attempt already did. Shared with replica builds. */
-    public String placeOrKeep(Instance instance, Set<String> avoid) {
-        if (instance.isPlaced()) {
-            return instance.hostId();
-        }
-        String hostId = hosts.choose(avoid).orElseThrow(() -> new JobFailedException(
-                "No host is available: no guest agent has sent a heartbeat recently."));
-        instances.place(instance.id(), hostId);
-        return hostId;
-    }
-
-    /** Has the guest create (or find) the instance and records the port it chose. */
-    public int prepare(Instance instance, String hostId) {
-        GuestReply reply = guests.call(hostId,
-                new GuestRequest.Prepare(instance.id(), instance.password(), instance.maxmemoryBytes()));
-        if (!reply.isOk()) {
-            throw new JobFailedException("The guest could not prepare Redis: " + reply.error());
-        }
-        int port = reply.instance().port();
-        instances.setPort(instance.id(), port);
-        return port;
-    }
-
     private void awaitActive(UUID id, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -95,17 +65,8 @@ public class CreateExecutor implements JobExecutor {
             if (now.serverStatus() == ServerStatus.ACTIVE) {
                 return;
             }
-            sleep(100);
+            InstanceBuilder.sleep(100);
         }
         throw new JobFailedException("Redis did not answer within " + timeout.toSeconds() + " s of being started.");
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new JobFailedException("Interrupted.");
-        }
     }
 }

@@ -97,6 +97,12 @@ public class InstanceRepository {
         jdbc.sql("delete from heartbeats where instance_id = ?").param(id).update();
     }
 
+    /** The replication id the instance last reported in a heartbeat, if it ever did. */
+    public Optional<String> lastReportedReplId(UUID id) {
+        return jdbc.sql("select report -> 'replication' ->> 'replId' from heartbeats where instance_id = ?")
+                .param(id).query(String.class).optional();
+    }
+
     private static Instance map(ResultSet rs, int row) throws SQLException {
         return new Instance(rs.getObject("id", UUID.class), rs.getString("project_id"), rs.getString("name"),
                 rs.getInt("flavor_id"), rs.getLong("ram_mb") * 1024 * 1024,

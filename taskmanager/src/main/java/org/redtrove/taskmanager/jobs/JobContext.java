@@ -55,6 +55,16 @@ public final class JobContext {
         jobs.recordProgress(job.id(), key, value);
     }
 
+    /** True when an earlier attempt, or this one, completed the named step. */
+    public boolean isDone(String name) {
+        return completed.contains(name);
+    }
+
+    /** A value recorded with {@link #progress(String, Object)}, as JSON text. */
+    public java.util.Optional<String> recorded(String key) {
+        return jobs.progressValue(job.id(), key);
+    }
+
     private void done(String name) {
         jobs.stepDone(job.id(), name);
         completed.add(name);

@@ -1,0 +1,82 @@
+package org.redtrove.taskmanager.build;
+
+import java.time.Duration;
+import java.util.Set;
+import org.redtrove.common.GuestReply;
+import org.redtrove.common.GuestRequest;
+import org.redtrove.common.RedisState;
+import org.redtrove.taskmanager.guest.GuestCalls;
+import org.redtrove.taskmanager.instances.Instance;
+import org.redtrove.taskmanager.instances.InstanceRepository;
+import org.redtrove.taskmanager.jobs.JobFailedException;
+import org.redtrove.taskmanager.placement.HostSelector;
+import org.springframework.stereotype.Component;
+
+/**
+ * The steps every new instance goes through, standalone or replica: placement on a host, and the
+ * guest's prepare. Both keep what an earlier attempt did, so they can be repeated safely.
+ */
+@Component
+public class InstanceBuilder {
+
+    private final InstanceRepository instances;
+    private final HostSelector hosts;
+    private final GuestCalls guests;
+
+    public InstanceBuilder(InstanceRepository instances, HostSelector hosts, GuestCalls guests) {
+        this.instances = instances;
+        this.hosts = hosts;
+        this.guests = guests;
+    }
+
+    /** Places the instance unless it already is, preferring hosts outside {@code avoid}. */
+    public String placeOrKeep(Instance instance, Set<String> avoid) {
+        if (instance.isPlaced()) {
+            return instance.hostId();
+        }
+        String hostId = hosts.choose(avoid).orElseThrow(() -> new JobFailedException(
+                "No host is available: no guest agent has sent a heartbeat recently."));
+        instances.place(instance.id(), hostId);
+        return hostId;
+    }
+
+    /** Has the guest create (or find) the instance; records and returns the port it chose. */
+    public int prepare(Instance instance, String hostId) {
+        GuestReply reply = guests.call(hostId,
+                new GuestRequest.Prepare(instance.id(), instance.password(), instance.maxmemoryBytes()));
+        if (!reply.isOk()) {
+            throw new JobFailedException("The guest could not prepare Redis: " + reply.error());
+        }
+        int port = reply.instance().port();
+        instances.setPort(instance.id(), port);
+        return port;
+    }
+
+    /** Waits until the guest says Redis answers. */
+    public void awaitRunning(Instance instance, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            GuestReply reply = guests.call(instance.hostId(), new GuestRequest.Describe(instance.id()));
+            if (reply.isOk() && reply.instance().state() == RedisState.RUNNING) {
+                return;
+            }
+            last = reply.isOk() ? reply.instance().state() + (reply.instance().detail() == null ? ""
+                    : ": " + reply.instance().detail()) : reply.error();
+            if (reply.isOk() && reply.instance().state() == RedisState.FAILED) {
+                break;
+            }
+            sleep(50);
+        }
+        throw new JobFailedException("Redis did not start: " + last);
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JobFailedException("Interrupted.");
+        }
+    }
+}

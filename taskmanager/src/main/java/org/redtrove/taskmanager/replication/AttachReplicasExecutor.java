@@ -1,0 +1,149 @@
+package org.redtrove.taskmanager.replication;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.redtrove.common.InstanceReport;
+import org.redtrove.common.JobKind;
+import org.redtrove.common.ReplicationInfo;
+import org.redtrove.common.ServerStatus;
+import org.redtrove.common.TaskStatus;
+import org.redtrove.taskmanager.TaskManagerProperties;
+import org.redtrove.taskmanager.build.InstanceBuilder;
+import org.redtrove.taskmanager.instances.Instance;
+import org.redtrove.taskmanager.instances.InstanceRepository;
+import org.redtrove.taskmanager.jobs.Job;
+import org.redtrove.taskmanager.jobs.JobContext;
+import org.redtrove.taskmanager.jobs.JobExecutor;
+import org.redtrove.taskmanager.jobs.JobFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds replicas of a source and attaches them all at once; Redis's own full sync copies the
+ * data, with no backup and restore. A replica becomes ACTIVE only when its link is up, no sync is
+ * running and it has reached the source's offset of the moment it was attached (DESIGN.md
+ * decision 6). One replica failing leaves the others, and the source, as they are.
+ */
+@Component
+public class AttachReplicasExecutor implements JobExecutor {
+
+    private static final Logger log = LoggerFactory.getLogger(AttachReplicasExecutor.class);
+
+    private final InstanceRepository instances;
+    private final InstanceBuilder builder;
+    private final ReplicationGuests guests;
+    private final TaskManagerProperties properties;
+    private final ReplicationProperties replication;
+
+    public AttachReplicasExecutor(InstanceRepository instances, InstanceBuilder builder, ReplicationGuests guests,
+                                  TaskManagerProperties properties, ReplicationProperties replication) {
+        this.instances = instances;
+        this.builder = builder;
+        this.guests = guests;
+        this.properties = properties;
+        this.replication = replication;
+    }
+
+    @Override
+    public JobKind kind() {
+        return JobKind.ATTACH_REPLICAS;
+    }
+
+    @Override
+    public void execute(JobContext context) {
+        Instance source = instances.get(context.job().instanceId());
+        if (source.deleted() || !source.isPlaced()) {
+            throw new JobFailedException("The replica source " + source.id() + " no longer exists.");
+        }
+        InstanceReport sourceReport = guests.describe(source);
+        if (!sourceReport.persistent()) {
+            throw new JobFailedException("The replica source " + source.id() + " does not persist its data; "
+                    + "a restart would empty it and every replica with it.");
+        }
+        List<Instance> pending = context.job().params().instanceIds().stream()
+                .map(instances::get).filter(r -> !r.deleted() && r.serverStatus() != ServerStatus.ACTIVE).toList();
+        guests.configureSource(source, pending.size());
+        AtomicInteger failed = new AtomicInteger();
+        List<String> failures = new ArrayList<>();
+        try {
+            guests.runParallel(pending.stream().<Runnable>map(replica -> () -> {
+                try {
+                    attach(replica, source);
+                } catch (RuntimeException e) {
+                    failed.incrementAndGet();
+                    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+                    synchronized (failures) {
+                        failures.add(replica.id() + ": " + message);
+                    }
+                    instances.setFault(replica.id(), TaskStatus.BUILDING_ERROR_REPLICA, message);
+                    instances.setServerStatus(replica.id(), ServerStatus.ERROR);
+                    log.warn("Replica {} of {} could not be attached: {}", replica.id(), source.id(), message);
+                }
+            }).toList());
+        } finally {
+            // The sync delay is only worth paying while several replicas attach at once.
+            guests.configureSource(instances.get(source.id()), 0);
+        }
+        if (failed.get() > 0) {
+            throw new JobFailedException(failed.get() + " of " + pending.size() + " replicas could not be attached: "
+                    + String.join("; ", failures));
+        }
+    }
+
+    private void attach(Instance replica, Instance source) {
+        String hostId = builder.placeOrKeep(replica, Set.of(source.hostId()));
+        builder.prepare(instances.get(replica.id()), hostId);
+        Instance placed = instances.get(replica.id());
+        builder.awaitRunning(placed, properties.buildTimeout());
+        guests.attach(placed, source);
+        // The source's offset now: every write acknowledged before the attach is below it.
+        long target = guests.describe(source).replication().processedOffset();
+        awaitInSync(placed, target);
+        instances.markActive(replica.id());
+        log.info("Replica {} of {} is in sync at offset >= {}", replica.id(), source.id(), target);
+    }
+
+    private void awaitInSync(Instance replica, long target) {
+        long deadline = System.nanoTime() + replication.syncTimeout().toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            InstanceReport report = guests.describe(replica);
+            ReplicationInfo info = report.replication();
+            if (info != null && info.isReplica() && info.masterLinkUp() && !info.syncInProgress()
+                    && info.processedOffset() >= target) {
+                return;
+            }
+            last = info == null ? String.valueOf(report.state())
+                    : "link " + (info.masterLinkUp() ? "up" : "down") + (info.syncInProgress() ? ", syncing" : "")
+                    + ", offset " + info.processedOffset() + " of " + target;
+            sleep(25);
+        }
+        throw new JobFailedException("The replica did not complete its sync within "
+                + replication.syncTimeout().toSeconds() + " s (" + last + ").");
+    }
+
+    @Override
+    public void failed(Job job, String error) {
+        // Each replica that failed already carries its own fault; the ones that made it stay ACTIVE.
+        for (UUID id : job.params().instanceIds()) {
+            Instance replica = instances.get(id);
+            if (replica.serverStatus() == ServerStatus.BUILD && !replica.deleted()) {
+                instances.setFault(id, TaskStatus.BUILDING_ERROR_REPLICA, error);
+                instances.setServerStatus(id, ServerStatus.ERROR);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JobFailedException("Interrupted.");
+        }
+    }
+}
