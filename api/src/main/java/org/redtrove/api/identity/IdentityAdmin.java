@@ -1,0 +1,52 @@
+package org.redtrove.api.identity;
+
+import java.util.UUID;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Bootstraps an administrator (used by dev mode and installers): a user, a project, both in the
+ * default domain, and the admin role on that project. Safe to call on every start: what exists is
+ * kept, and the user's password is set to the given one so the configured password always works.
+ */
+@Service
+public class IdentityAdmin {
+
+    private static final String DOMAIN = "default";
+
+    private final IdentityRepository repository;
+    private final BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder();
+
+    public IdentityAdmin(IdentityRepository repository) {
+        this.repository = repository;
+    }
+
+    /** Creates what is missing and answers the project's id. */
+    @Transactional
+    public String ensureAdmin(String user, String password, String project) {
+        String projectId = repository.projectByName(project, DOMAIN).map(IdentityRepository.Project::id)
+                .orElseGet(() -> {
+                    String id = newId();
+                    repository.insertProject(id, project, DOMAIN);
+                    return id;
+                });
+        String userId = repository.userByName(user, DOMAIN).map(existing -> {
+            if (!bcrypt.matches(password, existing.passwordHash())) {
+                repository.updatePasswordHash(existing.id(), bcrypt.encode(password));
+            }
+            return existing.id();
+        }).orElseGet(() -> {
+            String id = newId();
+            repository.insertUser(id, user, DOMAIN, bcrypt.encode(password), projectId);
+            return id;
+        });
+        repository.assignRole(userId, projectId, "admin");
+        return projectId;
+    }
+
+    /** Keystone's id style: a UUID's hex without dashes. */
+    static String newId() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+}

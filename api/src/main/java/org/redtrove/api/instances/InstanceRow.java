@@ -1,0 +1,28 @@
+package org.redtrove.api.instances;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.redtrove.common.ServerStatus;
+import org.redtrove.common.TaskStatus;
+
+/** One non-deleted instance row with what its views need from flavors, versions and hosts. */
+record InstanceRow(UUID id, String projectId, String name, int flavorId, int flavorDiskGb, UUID datastoreVersionId,
+                   String datastoreName, String versionName, String versionNumber, String taskStatus,
+                   String serverStatus, String serviceStatus, OffsetDateTime serviceStatusUpdated, UUID replicaOf,
+                   String hostAddress, Integer port, String password, Integer volumeSize, String faultMessage,
+                   String faultDetails, OffsetDateTime faultCreated, OffsetDateTime createdAt,
+                   OffsetDateTime updatedAt) {
+
+    boolean isReplica() {
+        return replicaOf != null;
+    }
+
+    /** Trove's validate_can_perform_action: nothing in progress and built. */
+    boolean availableForAction() {
+        return TaskStatus.NONE.name().equals(taskStatus) && ServerStatus.ACTIVE.name().equals(serverStatus);
+    }
+
+    boolean hasTaskInProgress() {
+        return !TaskStatus.NONE.name().equals(taskStatus) && !InstanceStatus.isErrorTask(taskStatus);
+    }
+}

@@ -1,0 +1,252 @@
+package org.redtrove.api.instances;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.redtrove.api.catalog.CatalogRepository;
+import org.redtrove.api.fault.BadRequest;
+import org.redtrove.api.fault.Forbidden;
+import org.redtrove.api.fault.NotFound;
+import org.redtrove.api.fault.Unprocessable;
+import org.redtrove.api.identity.AuthContext;
+import org.redtrove.api.jobs.JobWriter;
+import org.redtrove.common.JobKind;
+import org.redtrove.common.JobParams;
+import org.redtrove.common.TaskStatus;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The instance operations the API accepts. Each one checks, claims (sets the task status) and
+ * queues its job in one transaction, with the rows it checks locked ({@code for update}), so two
+ * concurrent requests can never both pass a "not busy" check. Sets are always locked source first,
+ * then replicas in id order, so concurrent operations on one set cannot deadlock.
+ */
+@Service
+class InstanceService {
+
+    private static final char[] PASSWORD_ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
+    private static final int PASSWORD_LENGTH = 24;
+
+    /** A created instance and, for a plain create, the password shown once in the answer. */
+    record Created(UUID id, String password) {
+    }
+
+    private final InstanceRepository instances;
+    private final CatalogRepository catalog;
+    private final JobWriter jobs;
+    private final Duration unhealthyAfter;
+    private final SecureRandom random = new SecureRandom();
+
+    InstanceService(InstanceRepository instances, CatalogRepository catalog, JobWriter jobs,
+                    @Value("${redtrove.failover.unhealthy-after:3s}") Duration unhealthyAfter) {
+        this.instances = instances;
+        this.catalog = catalog;
+        this.jobs = jobs;
+        this.unhealthyAfter = unhealthyAfter;
+    }
+
+    /** The instance if the caller may see it; unknown, malformed and other projects' ids are all 404. */
+    InstanceRow visible(AuthContext auth, String id) {
+        UUID uuid = CatalogRepository.parseUuid(id);
+        return (uuid == null ? java.util.Optional.<InstanceRow>empty() : instances.find(uuid))
+                .filter(row -> auth.isAdmin() || row.projectId().equals(auth.projectId()))
+                .orElseThrow(() -> NotFound.resource(id));
+    }
+
+    /** Like {@link #visible} but only for the owning project (passwords, jobs). */
+    InstanceRow owned(AuthContext auth, String id) {
+        InstanceRow row = visible(auth, id);
+        if (!row.projectId().equals(auth.projectId())) {
+            throw NotFound.resource(id);
+        }
+        return row;
+    }
+
+    @Transactional
+    Created create(AuthContext auth, CreateInstanceRequest request) {
+        if (request.replicaOf() != null) {
+            return createReplicas(auth, request);
+        }
+        if (request.replicaCount() != null && request.replicaCount() > 1) {
+            throw new BadRequest("Replica count only valid when creating replicas. Cannot create "
+                    + request.replicaCount() + " instances.");
+        }
+        if (request.flavorRef() == null) {
+            throw BadRequest.validation("instance 'flavorRef' is a required property");
+        }
+        CatalogRepository.Flavor flavor = catalog.flavor(request.flavorRef())
+                .orElseThrow(() -> new NotFound("Flavor " + request.flavorRef() + " could not be found."));
+        String datastoreName = request.datastoreType() == null ? "redis" : request.datastoreType();
+        CatalogRepository.Datastore datastore = catalog.datastore(datastoreName)
+                .orElseThrow(() -> new NotFound("Datastore '" + datastoreName + "' cannot be found."));
+        CatalogRepository.DatastoreVersion version = datastoreVersion(datastore, request.datastoreVersion());
+
+        String password = newPassword();
+        UUID id = UUID.randomUUID();
+        instances.insert(new InstanceRepository.NewInstance(id, auth.projectId(), request.name(), flavor.id(),
+                version.id(), password, request.volumeSize(), null));
+        jobs.queue(JobKind.CREATE, auth.projectId(), id, JobParams.none());
+        return new Created(id, password);
+    }
+
+    /**
+     * Replicas inherit the source's flavor, version, volume size and password; flavorRef, datastore
+     * and volume in the request are ignored (legacy trove always sends flavorRef, contract D.10).
+     */
+    private Created createReplicas(AuthContext auth, CreateInstanceRequest request) {
+        UUID sourceId = CatalogRepository.parseUuid(request.replicaOf());
+        InstanceRow source = (sourceId == null ? java.util.Optional.<InstanceRow>empty()
+                : instances.findForUpdate(sourceId))
+                .filter(row -> auth.isAdmin() || row.projectId().equals(auth.projectId()))
+                .orElseThrow(() -> NotFound.resource(request.replicaOf()));
+        if (source.isReplica()) {
+            throw new BadRequest("Cannot create a replica of a replica " + source.id() + ".");
+        }
+        requireAvailable(source);
+        if (instances.reportsNoPersistence(source.id())) {
+            // Without persistence a restarted source comes back empty and wipes every replica.
+            throw new BadRequest("Replica source " + source.id() + " does not persist its data (appendonly and "
+                    + "RDB snapshots are off); turn persistence on before attaching replicas.");
+        }
+        int count = request.replicaCount() == null ? 1 : request.replicaCount();
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            UUID id = UUID.randomUUID();
+            String name = count > 1 ? request.name() + "-" + i : request.name();
+            instances.insert(new InstanceRepository.NewInstance(id, source.projectId(), name, source.flavorId(),
+                    source.datastoreVersionId(), source.password(), source.volumeSize(), source.id()));
+            ids.add(id);
+        }
+        jobs.queue(JobKind.ATTACH_REPLICAS, source.projectId(), source.id(), new JobParams(ids, null));
+        return new Created(ids.get(ids.size() - 1), null);
+    }
+
+    /** Deleting is allowed when nothing is in progress (an instance in an error task may be deleted). */
+    @Transactional
+    void delete(AuthContext auth, String id) {
+        InstanceRow row = lockVisible(auth, id);
+        if (row.hasTaskInProgress()) {
+            throw Unprocessable.busy(row.id(), "task", row.taskStatus());
+        }
+        if (instances.hasReplicas(row.id())) {
+            throw new Forbidden("Detach replicas before deleting replica source.");
+        }
+        instances.setTask(List.of(row.id()), TaskStatus.DELETING);
+        jobs.queue(JobKind.DELETE, row.projectId(), row.id(), JobParams.none());
+    }
+
+    /** PUT/PATCH: a new name, and a detach when the body names replica_of or slave_of. */
+    @Transactional
+    void update(AuthContext auth, String id, String newName, boolean detach) {
+        InstanceRow row = lockVisible(auth, id);
+        if (detach) {
+            if (!row.isReplica()) {
+                throw new BadRequest("Instance " + row.id() + " is not a replica.");
+            }
+            requireAvailable(row);
+        }
+        if (newName != null) {
+            instances.rename(row.id(), newName);
+        }
+        if (detach) {
+            instances.setTask(List.of(row.id()), TaskStatus.DETACHING);
+            jobs.queue(JobKind.DETACH, row.projectId(), row.id(), JobParams.none());
+        }
+    }
+
+    /** Planned switchover to the given replica: the whole set shows PROMOTE until the job ends. */
+    @Transactional
+    void promote(AuthContext auth, String id) {
+        InstanceRow candidate = visible(auth, id);
+        if (!candidate.isReplica()) {
+            throw new BadRequest("Instance " + candidate.id() + " is not a replica.");
+        }
+        InstanceRow source = instances.findForUpdate(candidate.replicaOf())
+                .orElseThrow(() -> NotFound.resource(candidate.replicaOf().toString()));
+        List<InstanceRow> replicas = instances.lockReplicas(source.id());
+        if (replicas.stream().noneMatch(r -> r.id().equals(candidate.id()))) {
+            // detached or promoted between the first read and the locks
+            throw new BadRequest("Instance " + candidate.id() + " is not a replica.");
+        }
+        requireAvailable(source);
+        replicas.forEach(InstanceService::requireAvailable);
+        List<UUID> members = new ArrayList<>();
+        members.add(source.id());
+        replicas.forEach(r -> members.add(r.id()));
+        instances.setTask(members, TaskStatus.PROMOTING);
+        jobs.queue(JobKind.PROMOTE, source.projectId(), candidate.id(), new JobParams(List.of(), source.id()));
+    }
+
+    /**
+     * Unplanned failover away from a source that has no current heartbeat. A source in an error task
+     * (a failed promote, say) may still be ejected; only a task in progress blocks it.
+     */
+    @Transactional
+    void eject(AuthContext auth, String id) {
+        InstanceRow source = lockVisible(auth, id);
+        List<InstanceRow> replicas = instances.lockReplicas(source.id());
+        if (replicas.isEmpty()) {
+            throw new BadRequest("Instance " + source.id() + " is not a replica source.");
+        }
+        if (instances.hasCurrentHeartbeat(source.id(), unhealthyAfter)) {
+            throw new BadRequest("Replica Source " + source.id() + " cannot be ejected as it has a current heartbeat");
+        }
+        if (source.hasTaskInProgress()) {
+            throw Unprocessable.busy(source.id(), "task", source.taskStatus());
+        }
+        for (InstanceRow replica : replicas) {
+            if (replica.hasTaskInProgress()) {
+                throw Unprocessable.busy(replica.id(), "task", replica.taskStatus());
+            }
+        }
+        List<UUID> members = new ArrayList<>();
+        members.add(source.id());
+        replicas.forEach(r -> members.add(r.id()));
+        instances.setTask(members, TaskStatus.EJECTING);
+        jobs.queue(JobKind.EJECT, source.projectId(), source.id(), JobParams.none());
+    }
+
+    private InstanceRow lockVisible(AuthContext auth, String id) {
+        UUID uuid = CatalogRepository.parseUuid(id);
+        return (uuid == null ? java.util.Optional.<InstanceRow>empty() : instances.findForUpdate(uuid))
+                .filter(row -> auth.isAdmin() || row.projectId().equals(auth.projectId()))
+                .orElseThrow(() -> NotFound.resource(id));
+    }
+
+    private CatalogRepository.DatastoreVersion datastoreVersion(CatalogRepository.Datastore datastore,
+                                                                String requested) {
+        if (requested == null) {
+            if (datastore.defaultVersionId() == null) {
+                throw new NotFound("Default version for datastore '" + datastore.name() + "' not found.");
+            }
+            return catalog.version(datastore.defaultVersionId()).filter(CatalogRepository.DatastoreVersion::active)
+                    .orElseThrow(() -> new NotFound("Default version for datastore '" + datastore.name()
+                            + "' not found."));
+        }
+        return catalog.version(datastore.id(), requested).filter(CatalogRepository.DatastoreVersion::active)
+                .orElseThrow(() -> new NotFound("Datastore version '" + requested + "' cannot be found."));
+    }
+
+    /** Trove's validate_can_perform_action, with its message. */
+    private static void requireAvailable(InstanceRow row) {
+        if (!TaskStatus.NONE.name().equals(row.taskStatus())) {
+            throw Unprocessable.busy(row.id(), "task", row.taskStatus());
+        }
+        if (!row.availableForAction()) {
+            throw Unprocessable.busy(row.id(), "instance", InstanceStatus.status(row.taskStatus(), row.serverStatus()));
+        }
+    }
+
+    private String newPassword() {
+        char[] chars = new char[PASSWORD_LENGTH];
+        for (int i = 0; i < chars.length; i++) {
+            chars[i] = PASSWORD_ALPHABET[random.nextInt(PASSWORD_ALPHABET.length)];
+        }
+        return new String(chars);
+    }
+}

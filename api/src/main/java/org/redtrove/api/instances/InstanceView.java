@@ -1,0 +1,97 @@
+package org.redtrove.api.instances;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.UUID;
+import org.redtrove.api.identity.AuthContext;
+import org.redtrove.api.web.Times;
+
+/**
+ * An instance as Trove's views show it (trove/instance/views.py, contract B.1 and D.2). Keys whose
+ * value would be null are left out: the clients crash on a null replica_of, replicas, datastore,
+ * volume, flavor or access. The detail view (show, create, /detail) adds the time stamps, the
+ * datastore's version_number and the fault.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record InstanceView(UUID id, String name, String status,
+                    @JsonProperty("operating_status") String operatingStatus,
+                    List<Link> links, Ref flavor, Datastore datastore, String region, Volume volume, Access access,
+                    List<String> ip, List<Address> addresses, Integer port,
+                    @JsonProperty("replica_of") Ref replicaOf, List<Ref> replicas,
+                    @JsonProperty("tenant_id") String tenantId,
+                    String created, String updated,
+                    @JsonProperty("service_status_updated") String serviceStatusUpdated,
+                    Fault fault, String password) {
+
+    record Link(String rel, String href) {
+    }
+
+    record Ref(String id, List<Link> links) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Datastore(String type, String version, @JsonProperty("version_number") String versionNumber) {
+    }
+
+    record Volume(int size) {
+    }
+
+    record Access(@JsonProperty("is_public") boolean isPublic) {
+    }
+
+    record Address(String address, String type, String network) {
+    }
+
+    record Fault(String message, String created, String details) {
+    }
+
+    /** Builds views for one request: links use the address the client called, ids the row's project. */
+    record Builder(String baseUrl, String region, AuthContext auth) {
+
+        InstanceView list(InstanceRow row, List<UUID> replicaIds) {
+            return build(row, replicaIds, false, null);
+        }
+
+        InstanceView detail(InstanceRow row, List<UUID> replicaIds, String password) {
+            return build(row, replicaIds, true, password);
+        }
+
+        private InstanceView build(InstanceRow row, List<UUID> replicaIds, boolean detail, String password) {
+            boolean placed = row.hostAddress() != null;
+            return new InstanceView(
+                    row.id(), row.name(),
+                    InstanceStatus.status(row.taskStatus(), row.serverStatus()),
+                    InstanceStatus.operatingStatus(row.taskStatus(), row.serverStatus(), row.serviceStatus()),
+                    links(row.projectId(), "instances/" + row.id()),
+                    new Ref(Integer.toString(row.flavorId()), links(row.projectId(), "flavors/" + row.flavorId())),
+                    new Datastore(row.datastoreName(), row.versionName(), detail ? row.versionNumber() : null),
+                    region,
+                    new Volume(row.volumeSize() != null ? row.volumeSize() : row.flavorDiskGb()),
+                    new Access(false),
+                    placed ? List.of(row.hostAddress()) : null,
+                    placed ? List.of(new Address(row.hostAddress(), "private", "private")) : null,
+                    row.port(),
+                    row.replicaOf() == null ? null
+                            : new Ref(row.replicaOf().toString(), links(row.projectId(), "instances/" + row.replicaOf())),
+                    replicaIds == null || replicaIds.isEmpty() ? null
+                            : replicaIds.stream()
+                                    .map(r -> new Ref(r.toString(), links(row.projectId(), "instances/" + r)))
+                                    .toList(),
+                    auth.isAdmin() ? row.projectId() : null,
+                    detail ? Times.format(row.createdAt()) : null,
+                    detail ? Times.format(row.updatedAt()) : null,
+                    detail ? Times.format(row.serviceStatusUpdated()) : null,
+                    detail && row.faultMessage() != null
+                            ? new Fault(row.faultMessage(), Times.format(row.faultCreated()),
+                                    row.faultDetails() == null ? "" : row.faultDetails())
+                            : null,
+                    password);
+        }
+
+        private List<Link> links(String projectId, String path) {
+            return List.of(new Link("self", baseUrl + "/v1.0/" + projectId + "/" + path),
+                    new Link("bookmark", baseUrl + "/" + projectId + "/" + path));
+        }
+    }
+}

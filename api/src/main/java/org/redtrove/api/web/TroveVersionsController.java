@@ -1,0 +1,27 @@
+package org.redtrove.api.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import java.util.Map;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Trove's API version list (trove/versions.py). Trove serves it at {@code GET /}; here {@code /}
+ * belongs to Keystone discovery (see IdentityController), so the list is served at {@code /v1.0}.
+ */
+@RestController
+public class TroveVersionsController {
+
+    record Link(String href, String rel) {
+    }
+
+    record Version(String id, String status, String updated, List<Link> links) {
+    }
+
+    @GetMapping({"/v1.0", "/v1.0/"})
+    Map<String, Object> versions(HttpServletRequest request) {
+        return Map.of("versions", List.of(new Version("v1.0", "CURRENT", "2012-08-01T00:00:00Z",
+                List.of(new Link(BaseUrl.of(request) + "/v1.0/", "self")))));
+    }
+}
