@@ -1,0 +1,78 @@
+package org.redtrove.deploy.dev;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code redtrove dev}: starts the whole stack, prints where it is ready, and stops all of it on
+ * SIGTERM or Ctrl-C. Uses the running PostgreSQL and RabbitMQ when REDTROVE_DB_URL and
+ * REDTROVE_AMQP_URL are set.
+ */
+public final class DevMain {
+
+    private DevMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dataDir = Path.of(".redtrove");
+        int port = 8779;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--data-dir" -> dataDir = Path.of(value(args, ++i, "--data-dir"));
+                case "--port" -> port = parsePort(value(args, ++i, "--port"));
+                default -> fail("unknown option " + args[i]);
+            }
+        }
+        DevOptions options = DevOptions.defaults(dataDir)
+                .withApiPort(port)
+                .withExternal(blankToNull(System.getenv("REDTROVE_DB_URL")), blankToNull(System.getenv("REDTROVE_AMQP_URL")));
+        long began = System.nanoTime();
+        DevStack stack;
+        try {
+            stack = DevStack.start(options);
+        } catch (Exception e) {
+            System.err.println("RedTrove could not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("RedTrove is stopping...");
+            stack.close();
+            stopped.countDown();
+        }, "redtrove-shutdown"));
+        System.out.printf("RedTrove is ready at %s (started in %.1f s). Data: %s%n", stack.apiUrl(),
+                (System.nanoTime() - began) / 1e9, stack.dataDir());
+        System.out.printf("Use the clients with:  source %s%n", stack.dataDir().resolve("openrc"));
+        stopped.await();
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            fail(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int parsePort(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port > 0 && port < 65536) {
+                return port;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        fail("--port must be a number from 1 to 65535");
+        return 0;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static void fail(String message) {
+        System.err.println("redtrove dev: " + message);
+        System.exit(2);
+    }
+}

@@ -1,0 +1,263 @@
+package org.redtrove.deploy.dev;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.redtrove.api.ApiApplication;
+import org.redtrove.api.identity.IdentityAdmin;
+import org.redtrove.deploy.embedded.EmbeddedBroker;
+import org.redtrove.deploy.embedded.EmbeddedDatabase;
+import org.redtrove.guestagent.GuestAgentApplication;
+import org.redtrove.taskmanager.TaskManagerApplication;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Everything RedTrove needs, in this JVM: PostgreSQL and an AMQP broker (embedded unless external
+ * ones are given), then the taskmanager, one guest agent and the api, each in its own Spring
+ * context exactly as they run as separate services. Closing the stack stops all of it, Redis
+ * instances included.
+ */
+public final class DevStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DevStack.class);
+    public static final String ADMIN_USER = "admin";
+    public static final String ADMIN_PROJECT = "admin";
+
+    private final DevOptions options;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private FileChannel lockChannel;
+    private EmbeddedDatabase database;
+    private EmbeddedBroker broker;
+    private ConfigurableApplicationContext taskmanager;
+    private ConfigurableApplicationContext guest;
+    private ConfigurableApplicationContext api;
+    private String dbUrl;
+    private String amqpUrl;
+    private String adminPassword;
+    private String adminProjectId;
+    private int apiPort;
+
+    private DevStack(DevOptions options) {
+        this.options = options;
+    }
+
+    public static DevStack start(DevOptions options) throws Exception {
+        DevStack stack = new DevStack(options);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        Path dir = options.dataDir().toAbsolutePath();
+        Files.createDirectories(dir);
+        lock(dir);
+        apiPort = options.apiPort() == 0 ? Processes.freePort() : options.apiPort();
+        if (!Processes.portFree(apiPort)) {
+            throw new IllegalStateException("Port " + apiPort + " on 127.0.0.1 is in use; choose another with --port.");
+        }
+        if (options.dbUrl() != null) {
+            dbUrl = options.dbUrl();
+        } else {
+            database = EmbeddedDatabase.start(dir.resolve("postgres"), Processes.freePort());
+            started.add(database);
+            dbUrl = database.jdbcUrl();
+        }
+        if (options.amqpUrl() != null) {
+            amqpUrl = options.amqpUrl();
+        } else {
+            broker = EmbeddedBroker.start(dir.resolve("broker"), Processes.freePort());
+            started.add(broker);
+            amqpUrl = broker.url();
+        }
+        taskmanager = run(TaskManagerApplication.builder());
+        startGuestAgent();
+        api = run(ApiApplication.builder().properties(
+                "redtrove.api.port=" + apiPort, "redtrove.api.bind-address=127.0.0.1"));
+        adminPassword = adminPassword(dir);
+        adminProjectId = api.getBean(IdentityAdmin.class).ensureAdmin(ADMIN_USER, adminPassword, ADMIN_PROJECT);
+        writeOpenrc(dir);
+        awaitHost(Duration.ofSeconds(60));
+    }
+
+    /** Starts the guest agent of this machine (again, after {@link #stopGuestAgent()}). */
+    public void startGuestAgent() {
+        Path dir = options.dataDir().toAbsolutePath();
+        guest = run(GuestAgentApplication.builder().properties(
+                "redtrove.guest.data-dir=" + dir.resolve("guest"),
+                "redtrove.guest.port-range=" + options.guestPortRange(),
+                "redtrove.guest.stop-redis-on-shutdown=false"));
+    }
+
+    /**
+     * Stops the guest agent as a SIGTERM would stop a separate guest process: its Redis instances
+     * keep running, and the next agent adopts them.
+     */
+    public void stopGuestAgent() {
+        if (guest != null) {
+            guest.close();
+            guest = null;
+        }
+    }
+
+    private ConfigurableApplicationContext run(SpringApplicationBuilder builder) {
+        return builder
+                .registerShutdownHook(false) // this stack closes them, in order
+                .properties(
+                        "redtrove.db.url=" + dbUrl,
+                        "redtrove.amqp.url=" + amqpUrl,
+                        "redtrove.amqp.prefix=" + options.amqpPrefix())
+                .run();
+    }
+
+    private void lock(Path dir) throws IOException {
+        lockChannel = FileChannel.open(dir.resolve("dev.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = lockChannel.tryLock();
+        if (lock == null) {
+            lockChannel.close();
+            lockChannel = null;
+            throw new IllegalStateException("Another RedTrove dev mode is using " + dir + ".");
+        }
+    }
+
+    private static String adminPassword(Path dir) throws IOException {
+        Path file = dir.resolve("admin-password");
+        if (Files.exists(file)) {
+            return Files.readString(file).trim();
+        }
+        byte[] random = new byte[18];
+        new SecureRandom().nextBytes(random);
+        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        writeSecret(file, password + "\n");
+        return password;
+    }
+
+    private void writeOpenrc(Path dir) throws IOException {
+        String openrc = """
+                # RedTrove dev mode: `source` this file to use the trove and openstack clients.
+                export OS_AUTH_URL=%s/identity/v3
+                export OS_IDENTITY_API_VERSION=3
+                export OS_AUTH_TYPE=password
+                export OS_USERNAME=%s
+                export OS_PASSWORD='%s'
+                export OS_PROJECT_NAME=%s
+                export OS_USER_DOMAIN_NAME=Default
+                export OS_PROJECT_DOMAIN_NAME=Default
+                export OS_REGION_NAME=RegionOne
+                export TROVECLIENT_UUID_CACHE_DIR=%s
+                """.formatted(apiUrl(), ADMIN_USER, adminPassword, ADMIN_PROJECT, dir.resolve("troveclient"));
+        writeSecret(dir.resolve("openrc"), openrc);
+    }
+
+    private static void writeSecret(Path file, String content) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, content);
+    }
+
+    private void awaitHost(Duration timeout) throws InterruptedException {
+        JdbcClient jdbc = taskmanager.getBean(JdbcClient.class);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Integer hosts = jdbc.sql("select count(*) from hosts where last_heartbeat_at > now() - interval '10 seconds'")
+                    .query(Integer.class).single();
+            if (hosts > 0) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("The guest agent did not register within " + timeout.toSeconds() + " s.");
+    }
+
+    public String apiUrl() {
+        return "http://127.0.0.1:" + apiPort;
+    }
+
+    public Path dataDir() {
+        return options.dataDir().toAbsolutePath();
+    }
+
+    public String adminPassword() {
+        return adminPassword;
+    }
+
+    public String adminProjectId() {
+        return adminProjectId;
+    }
+
+    public String dbUrl() {
+        return dbUrl;
+    }
+
+    public String amqpUrl() {
+        return amqpUrl;
+    }
+
+    public ConfigurableApplicationContext taskmanager() {
+        return taskmanager;
+    }
+
+    public ConfigurableApplicationContext guestAgent() {
+        return guest;
+    }
+
+    public ConfigurableApplicationContext api() {
+        return api;
+    }
+
+    /** Stops everything this stack started, the Redis instances of its guest agent included. */
+    @Override
+    public void close() {
+        closeQuietly(api);
+        if (guest != null) {
+            try {
+                GuestShutdown.stopAllRedis(guest);
+            } catch (RuntimeException e) {
+                log.warn("Could not stop every Redis instance: {}", e.getMessage());
+            }
+        }
+        closeQuietly(guest);
+        closeQuietly(taskmanager);
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                log.warn("Could not stop {}: {}", started.get(i).getClass().getSimpleName(), e.getMessage());
+            }
+        }
+        if (lockChannel != null) {
+            try {
+                lockChannel.close();
+            } catch (IOException ignored) {
+                // the lock goes with the process anyway
+            }
+        }
+    }
+
+    private static void closeQuietly(ConfigurableApplicationContext context) {
+        if (context != null) {
+            try {
+                context.close();
+            } catch (RuntimeException e) {
+                log.warn("Error while stopping {}: {}", context.getId(), e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package org.redtrove.guestagent;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Configuration of the guest agent, keys under {@code redtrove.guest.*} (env: {@code REDTROVE_GUEST_*}).
+ * Every key has a default that works on a developer machine.
+ *
+ * @param dataDir             data-dir: instance directories and the agent's own files. Default ./guest-data
+ * @param hostId              host-id: this host's identity (its RPC queue name). Default: read from
+ *                            {@code <data-dir>/host-id}, generated once as a random UUID
+ * @param hostName            host-name: shown to operators. Default: the machine's hostname
+ * @param address             address: where other hosts reach this host's Redis instances (replicas
+ *                            connect to it). Default 127.0.0.1
+ * @param bindAddress         bind-address: what each redis-server binds to. Default 127.0.0.1
+ * @param portRange           port-range: ports for instances, "first-last". Default 17000-17999
+ * @param redisServer         redis-server: path or command name. Default: redis-server on PATH, else the
+ *                            7.0.15 build bundled in embedded-redis, extracted to {@code <data-dir>/bin}
+ * @param heartbeatInterval   heartbeat-interval: heartbeat and supervision period. Default 1s
+ * @param unresponsiveAfter   unresponsive-after: PING timeout; a live Redis silent that long is
+ *                            UNRESPONSIVE. Default 1s
+ * @param stopRedisOnShutdown stop-redis-on-shutdown: stop every redis-server when the agent stops.
+ *                            Default false (a restarted agent adopts them); dev mode sets true
+ */
+@ConfigurationProperties("redtrove.guest")
+public record GuestAgentProperties(
+        @DefaultValue("./guest-data") Path dataDir,
+        String hostId,
+        String hostName,
+        @DefaultValue("127.0.0.1") String address,
+        @DefaultValue("127.0.0.1") String bindAddress,
+        @DefaultValue("17000-17999") String portRange,
+        String redisServer,
+        @DefaultValue("1s") Duration heartbeatInterval,
+        @DefaultValue("1s") Duration unresponsiveAfter,
+        @DefaultValue("false") boolean stopRedisOnShutdown) {
+}

@@ -1,0 +1,109 @@
+package org.redtrove.guestagent.heartbeat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.redtrove.common.ConductorMessage;
+import org.redtrove.common.Queues;
+import org.redtrove.common.Wire;
+import org.redtrove.guestagent.AmqpProperties;
+import org.redtrove.guestagent.GuestAgentProperties;
+import org.redtrove.guestagent.HostIdentity;
+import org.redtrove.guestagent.redis.RedisHost;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Tells the conductor this host exists (registration, at start and every
+ * {@value #REGISTRATION_EVERY_SECONDS} s, because the conductor may have restarted and forgotten), and
+ * every heartbeat interval what each instance looks like. A broker outage only delays heartbeats: the
+ * failure is logged once and the next tick tries again.
+ */
+@Component
+public class HeartbeatPublisher implements SmartLifecycle {
+
+    static final long REGISTRATION_EVERY_SECONDS = 30;
+    private static final Logger log = LoggerFactory.getLogger(HeartbeatPublisher.class);
+
+    private final RabbitTemplate rabbit;
+    private final RedisHost redis;
+    private final HostIdentity host;
+    private final String queue;
+    private final Duration interval;
+    private final String redisVersion;
+
+    private ScheduledExecutorService timer;
+    private Instant lastRegistration = Instant.EPOCH;
+    private boolean failing;
+
+    public HeartbeatPublisher(RabbitTemplate rabbit, RedisHost redis, HostIdentity host, AmqpProperties amqp,
+                              GuestAgentProperties properties) {
+        this.rabbit = rabbit;
+        this.redis = redis;
+        this.host = host;
+        this.queue = Queues.conductor(amqp.prefix());
+        this.interval = properties.heartbeatInterval();
+        this.redisVersion = redis.settings().redisServer().version();
+    }
+
+    @Override
+    public synchronized void start() {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        log.info("guest agent {} ({}, redis {}) heartbeating to {}", host.hostId(), host.hostName(),
+                redisVersion, queue);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (timer != null) {
+            timer.shutdownNow();
+            timer = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return timer != null;
+    }
+
+    private void tick() {
+        Instant now = Instant.now();
+        try {
+            if (Duration.between(lastRegistration, now).getSeconds() >= REGISTRATION_EVERY_SECONDS) {
+                publish(new ConductorMessage.HostRegistration(host.hostId(), host.hostName(), host.address(),
+                        redisVersion, now));
+                lastRegistration = now;
+            }
+            publish(new ConductorMessage.Heartbeat(host.hostId(), now, redis.reports()));
+            if (failing) {
+                log.info("heartbeats reach the broker again");
+                failing = false;
+            }
+        } catch (RuntimeException e) {
+            if (!failing) {
+                log.warn("cannot publish heartbeat ({}); retrying every {}", e.getMessage(), interval);
+                failing = true;
+            }
+            // Register again as soon as the broker is back: the conductor may have missed it.
+            lastRegistration = Instant.EPOCH;
+        }
+    }
+
+    private void publish(ConductorMessage message) {
+        MessageProperties props = new MessageProperties();
+        props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+        rabbit.send("", queue, new Message(Wire.encode(message), props));
+    }
+}

@@ -1,0 +1,83 @@
+package org.redtrove.guestagent.redis;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.redtrove.common.ReplicationInfo;
+import org.redtrove.common.ReplicationInfo.ReplicaLink;
+
+/**
+ * Parses Redis's INFO replication text. The fields the agent tracks itself (millisSinceMasterIo,
+ * syncCompleted) are left at "unknown" here; {@link ReplicationTracking} fills them in.
+ */
+final class InfoReplication {
+
+    private InfoReplication() {
+    }
+
+    static Map<String, String> fields(String info) {
+        Map<String, String> fields = new HashMap<>();
+        for (String line : info.split("\r?\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && !line.startsWith("#")) {
+                fields.put(line.substring(0, colon), line.substring(colon + 1).trim());
+            }
+        }
+        return fields;
+    }
+
+    static ReplicationInfo parse(String info) {
+        Map<String, String> f = fields(info);
+        String role = f.getOrDefault("role", "master");
+        boolean replica = "slave".equals(role);
+        List<ReplicaLink> replicas = new ArrayList<>();
+        for (int i = 0; f.containsKey("slave" + i); i++) {
+            replicas.add(parseReplica(f.get("slave" + i)));
+        }
+        return new ReplicationInfo(
+                role,
+                replica ? f.get("master_host") : null,
+                replica ? (int) number(f, "master_port", 0) : 0,
+                replica && "up".equals(f.get("master_link_status")),
+                replica && "1".equals(f.get("master_sync_in_progress")),
+                replica ? number(f, "slave_repl_offset", 0) : number(f, "master_repl_offset", 0),
+                f.get("master_replid"),
+                f.get("master_replid2"),
+                number(f, "second_repl_offset", -1),
+                replica ? number(f, "master_last_io_seconds_ago", -1) : -1,
+                -1,
+                false,
+                List.copyOf(replicas));
+    }
+
+    /** The instance's own offset in its replication history, whatever its role. */
+    static long masterReplOffset(String info) {
+        return number(fields(info), "master_repl_offset", 0);
+    }
+
+    /** "ip=127.0.0.1,port=27001,state=online,offset=1234,lag=0" */
+    static ReplicaLink parseReplica(String value) {
+        Map<String, String> kv = new HashMap<>();
+        for (String part : value.split(",")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                kv.put(part.substring(0, eq), part.substring(eq + 1));
+            }
+        }
+        return new ReplicaLink(kv.get("ip"), (int) number(kv, "port", 0), kv.get("state"),
+                number(kv, "offset", 0), number(kv, "lag", -1));
+    }
+
+    private static long number(Map<String, String> f, String key, long fallback) {
+        String v = f.get(key);
+        if (v == null || v.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}

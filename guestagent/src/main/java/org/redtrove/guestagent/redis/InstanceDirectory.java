@@ -1,0 +1,207 @@
+package org.redtrove.guestagent.redis;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.redtrove.common.Wire;
+
+/**
+ * The on-disk home of one instance, {@code <data-dir>/instances/<uuid>/}: redis.conf, the included
+ * replication.conf, instance.json, and what redis-server writes itself (pid, log, AOF and RDB files).
+ * Files that hold the password are created 0600 and replaced by rename, so a crash never leaves a
+ * half-written config for the next start.
+ */
+final class InstanceDirectory {
+
+    static final String REDIS_CONF = "redis.conf";
+    static final String REPLICATION_CONF = "replication.conf";
+    static final String INSTANCE_JSON = "instance.json";
+    static final String PID_FILE = "redis.pid";
+    static final String LOG_FILE = "redis.log";
+
+    /**
+     * What the agent remembers about an instance beyond Redis's own files.
+     *
+     * @param syncedWith "host:port" of the master this replica completed a sync with since it was last
+     *                   attached, so a restarted agent still knows the replica holds a full copy
+     */
+    record InstanceRecord(UUID id, int port, long maxmemoryBytes, String syncedWith) {
+    }
+
+    private final Path dir;
+
+    InstanceDirectory(Path dir) {
+        this.dir = dir;
+    }
+
+    Path path() {
+        return dir;
+    }
+
+    Path redisConf() {
+        return dir.resolve(REDIS_CONF);
+    }
+
+    Path logFile() {
+        return dir.resolve(LOG_FILE);
+    }
+
+    boolean exists() {
+        return Files.isRegularFile(dir.resolve(INSTANCE_JSON));
+    }
+
+    void create(InstanceRecord record, String bindAddress, String password) {
+        try {
+            Files.createDirectories(dir);
+            writePrivate(dir.resolve(REPLICATION_CONF), ReplicationSettings.NONE.render());
+            writePrivate(redisConf(), redisConfText(record, bindAddress, password));
+            // instance.json last: a directory without it is an unfinished Prepare and is not adopted.
+            writeRecord(record);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the files of instance " + record.id(), e);
+        }
+    }
+
+    private String redisConfText(InstanceRecord record, String bindAddress, String password) {
+        String pw = ReplicationSettings.ConfigText.quote(password);
+        return String.join("\n",
+                "# Written by the RedTrove guest agent when the instance was prepared.",
+                "port " + record.port(),
+                "bind " + bindAddress,
+                "requirepass " + pw,
+                // Every member of a set shares the password, so a replica authenticates with its own.
+                "masterauth " + pw,
+                "maxmemory " + record.maxmemoryBytes(),
+                // A replica must hold exactly the master's data: evicting keys would silently diverge.
+                "maxmemory-policy noeviction",
+                "appendonly yes",
+                "dir " + quotePath(dir),
+                "pidfile " + quotePath(dir.resolve(PID_FILE)),
+                "logfile " + quotePath(logFile()),
+                "daemonize no",
+                "repl-diskless-sync-delay 0",
+                // Last, so the replication role and source settings override everything above.
+                "include " + quotePath(dir.resolve(REPLICATION_CONF)),
+                "");
+    }
+
+    private static String quotePath(Path p) {
+        return ReplicationSettings.ConfigText.quote(p.toAbsolutePath().normalize().toString());
+    }
+
+    InstanceRecord readRecord() {
+        try {
+            return Wire.fromJson(Files.readString(dir.resolve(INSTANCE_JSON)), InstanceRecord.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void writeRecord(InstanceRecord record) {
+        try {
+            writeAtomically(dir.resolve(INSTANCE_JSON), Wire.toJson(record), false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The password from requirepass in redis.conf: the one place it is kept. */
+    String readPassword() {
+        try {
+            for (String line : Files.readAllLines(redisConf())) {
+                List<String> words = ReplicationSettings.ConfigText.split(line);
+                if (words.size() >= 2 && words.get(0).equals("requirepass")) {
+                    return words.get(1);
+                }
+            }
+            throw new IllegalStateException(redisConf() + " has no requirepass");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    ReplicationSettings readReplication() {
+        try {
+            Path f = dir.resolve(REPLICATION_CONF);
+            return Files.exists(f) ? ReplicationSettings.parse(Files.readString(f)) : ReplicationSettings.NONE;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void writeReplication(ReplicationSettings settings) {
+        try {
+            writePrivate(dir.resolve(REPLICATION_CONF), settings.render());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    OptionalLong readPid() {
+        try {
+            Path f = dir.resolve(PID_FILE);
+            if (!Files.exists(f)) {
+                return OptionalLong.empty();
+            }
+            return OptionalLong.of(Long.parseLong(Files.readString(f).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** The last lines of redis.log: what an operator needs to see when Redis will not start. */
+    String logTail(int lines) {
+        try {
+            if (!Files.exists(logFile())) {
+                return "";
+            }
+            List<String> all = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(redis.log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    void deleteAll() {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            List<Path> paths = new ArrayList<>(walk.sorted(Comparator.reverseOrder()).toList());
+            for (Path p : paths) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not remove " + dir, e);
+        }
+    }
+
+    private static void writePrivate(Path target, String content) throws IOException {
+        writeAtomically(target, content, true);
+    }
+
+    /** Write a temp file beside the target and rename it over: readers see the old or the new file. */
+    private static void writeAtomically(Path target, String content, boolean secret) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        try {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--")));
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException("concurrent write of " + target, e);
+        }
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,47 @@
+package org.redtrove.guestagent.redis;
+
+import java.util.Map;
+import org.redtrove.common.ReplicationInfo;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/** One health check of an instance: PING with its password, then INFO replication and persistence. */
+record Probe(Answer answer, String error, ReplicationInfo replication, Boolean persistent) {
+
+    enum Answer {
+        /** PONG: serving. */
+        PONG,
+        /** -LOADING: alive, reading its AOF/RDB; valid answer, not yet serving. */
+        LOADING,
+        /** Refused our password: alive, but not the instance we configured. */
+        AUTH_REFUSED,
+        /** Connection refused, or no answer within unresponsive-after. */
+        NO_ANSWER
+    }
+
+    static Probe of(RedisEndpoint endpoint) {
+        try (Jedis jedis = endpoint.open()) {
+            jedis.ping();
+            String replication = jedis.info("replication");
+            Map<String, String> persistence = InfoReplication.fields(jedis.info("persistence"));
+            String save = jedis.configGet("save").getOrDefault("save", "");
+            boolean persistent = "1".equals(persistence.get("aof_enabled")) || !save.isBlank();
+            return new Probe(Answer.PONG, null, InfoReplication.parse(replication), persistent);
+        } catch (JedisException e) {
+            return failed(e);
+        }
+    }
+
+    static Probe failed(JedisException e) {
+        String message = String.valueOf(e.getMessage());
+        Throwable cause = e.getCause();
+        String all = message + (cause == null ? "" : " " + cause.getMessage());
+        if (all.contains("LOADING")) {
+            return new Probe(Answer.LOADING, "loading its data set", null, null);
+        }
+        if (all.contains("WRONGPASS") || all.contains("NOAUTH") || all.contains("invalid password")) {
+            return new Probe(Answer.AUTH_REFUSED, "Redis refused the instance password", null, null);
+        }
+        return new Probe(Answer.NO_ANSWER, message, null, null);
+    }
+}

@@ -1,0 +1,126 @@
+package org.redtrove.guestagent.redis;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the included replication.conf says: how this instance serves replicas (source) and which master
+ * it follows (upstream). Every replication change is written here and applied live in the same step,
+ * so a restarted Redis comes back in the role it had, without the agent replaying anything.
+ *
+ * @param source   null until ConfigureSource ran: Redis's defaults apply, overridden by redis.conf
+ * @param upstream null for a master
+ */
+record ReplicationSettings(Source source, Upstream upstream) {
+
+    static final ReplicationSettings NONE = new ReplicationSettings(null, null);
+
+    record Source(boolean disklessSync, int disklessSyncDelaySeconds) {
+    }
+
+    record Upstream(String host, int port, String masterPassword) {
+    }
+
+    ReplicationSettings withSource(Source s) {
+        return new ReplicationSettings(s, upstream);
+    }
+
+    ReplicationSettings withUpstream(Upstream u) {
+        return new ReplicationSettings(source, u);
+    }
+
+    String render() {
+        StringBuilder b = new StringBuilder();
+        b.append("# Written by the RedTrove guest agent and replaced whole on every replication change.\n");
+        if (source != null) {
+            b.append("# source\n");
+            b.append("repl-diskless-sync ").append(source.disklessSync() ? "yes" : "no").append('\n');
+            b.append("repl-diskless-sync-delay ").append(source.disklessSyncDelaySeconds()).append('\n');
+        }
+        if (upstream != null) {
+            b.append("# replica\n");
+            b.append("replicaof ").append(upstream.host()).append(' ').append(upstream.port()).append('\n');
+            b.append("masterauth ").append(ConfigText.quote(upstream.masterPassword())).append('\n');
+            b.append("replica-read-only yes\n");
+        }
+        return b.toString();
+    }
+
+    static ReplicationSettings parse(String text) {
+        Boolean diskless = null;
+        int delay = 0;
+        String host = null;
+        int port = 0;
+        String auth = null;
+        for (String line : text.split("\n")) {
+            List<String> words = ConfigText.split(line);
+            if (words.size() < 2) {
+                continue;
+            }
+            switch (words.get(0)) {
+                case "repl-diskless-sync" -> diskless = "yes".equals(words.get(1));
+                case "repl-diskless-sync-delay" -> delay = Integer.parseInt(words.get(1));
+                case "replicaof" -> {
+                    host = words.get(1);
+                    port = Integer.parseInt(words.get(2));
+                }
+                case "masterauth" -> auth = words.get(1);
+                default -> {
+                }
+            }
+        }
+        return new ReplicationSettings(diskless == null ? null : new Source(diskless, delay),
+                host == null ? null : new Upstream(host, port, auth));
+    }
+
+    /** Never print the master password. */
+    @Override
+    public String toString() {
+        return "ReplicationSettings[source=" + source + ", upstream="
+                + (upstream == null ? "none" : upstream.host() + ":" + upstream.port()) + "]";
+    }
+
+    /** Quoting as redis.conf reads it (sdssplitargs): double quotes, backslash escapes. */
+    static final class ConfigText {
+
+        private ConfigText() {
+        }
+
+        static String quote(String value) {
+            return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+        }
+
+        static List<String> split(String line) {
+            List<String> words = new ArrayList<>();
+            String s = line.strip();
+            if (s.startsWith("#")) {
+                return words;
+            }
+            int i = 0;
+            while (i < s.length()) {
+                char c = s.charAt(i);
+                if (Character.isWhitespace(c)) {
+                    i++;
+                } else if (c == '"') {
+                    StringBuilder w = new StringBuilder();
+                    i++;
+                    while (i < s.length() && s.charAt(i) != '"') {
+                        if (s.charAt(i) == '\\' && i + 1 < s.length()) {
+                            i++;
+                        }
+                        w.append(s.charAt(i++));
+                    }
+                    i++;
+                    words.add(w.toString());
+                } else {
+                    int start = i;
+                    while (i < s.length() && !Character.isWhitespace(s.charAt(i))) {
+                        i++;
+                    }
+                    words.add(s.substring(start, i));
+                }
+            }
+            return words;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.redtrove.guestagent.rpc;
+
+import org.redtrove.common.GuestReply;
+import org.redtrove.common.GuestRequest;
+import org.redtrove.guestagent.redis.GuestOperationException;
+import org.redtrove.guestagent.redis.RedisHost;
+import org.redtrove.guestagent.redis.RedisHost.OffsetReached;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Maps each guest RPC onto the {@link RedisHost}. Never throws: a failure becomes a
+ * {@link GuestReply#failed} the taskmanager can record on its job.
+ */
+@Component
+public class GuestRequestHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(GuestRequestHandler.class);
+
+    private final RedisHost redis;
+
+    public GuestRequestHandler(RedisHost redis) {
+        this.redis = redis;
+    }
+
+    public GuestReply handle(GuestRequest request) {
+        try {
+            return dispatch(request);
+        } catch (GuestOperationException e) {
+            log.warn("{} {} failed: {}", opName(request), request.instanceId(), e.getMessage());
+            return GuestReply.failed(e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("{} {} failed", opName(request), request.instanceId(), e);
+            return GuestReply.failed(opName(request) + " failed on the guest: " + e);
+        }
+    }
+
+    private GuestReply dispatch(GuestRequest request) {
+        // Java 17: no pattern switch over the sealed family yet, hence the instanceof chain.
+        if (request instanceof GuestRequest.Prepare r) {
+            return GuestReply.ok(redis.prepare(r.instanceId(), r.password(), r.maxmemoryBytes()));
+        } else if (request instanceof GuestRequest.Delete r) {
+            redis.delete(r.instanceId());
+            return GuestReply.ok(null);
+        } else if (request instanceof GuestRequest.Describe r) {
+            return GuestReply.ok(redis.describe(r.instanceId()));
+        } else if (request instanceof GuestRequest.ConfigureSource r) {
+            return GuestReply.ok(redis.configureSource(r.instanceId(), r.disklessSync(), r.attachingReplicas()));
+        } else if (request instanceof GuestRequest.AttachToMaster r) {
+            return GuestReply.ok(redis.attachToMaster(r.instanceId(), r.masterHost(), r.masterPort(),
+                    r.masterPassword()));
+        } else if (request instanceof GuestRequest.Detach r) {
+            return GuestReply.ok(redis.detach(r.instanceId()));
+        } else if (request instanceof GuestRequest.PauseWrites r) {
+            return withOffset(redis.pauseWrites(r.instanceId(), r.timeoutMillis()));
+        } else if (request instanceof GuestRequest.Unpause r) {
+            return GuestReply.ok(redis.unpause(r.instanceId()));
+        } else if (request instanceof GuestRequest.WaitForOffset r) {
+            return withOffset(redis.waitForOffset(r.instanceId(), r.offset(), r.timeoutMillis()));
+        }
+        return GuestReply.failed("unknown request " + opName(request));
+    }
+
+    private static GuestReply withOffset(OffsetReached reached) {
+        return new GuestReply(null, reached.instance(), reached.offset());
+    }
+
+    /** For logs: the request's records hold passwords, so they are never logged whole. */
+    static String opName(GuestRequest request) {
+        return request.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,204 @@
+package org.redtrove.guestagent.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.qpid.server.SystemLauncher;
+import org.apache.qpid.server.SystemLauncherListener;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.redtrove.common.ConductorMessage;
+import org.redtrove.common.GuestReply;
+import org.redtrove.common.GuestRequest;
+import org.redtrove.common.Queues;
+import org.redtrove.common.RedisState;
+import org.redtrove.common.Wire;
+import org.redtrove.guestagent.GuestAgentApplication;
+import org.redtrove.guestagent.HostIdentity;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The whole agent (Spring context, RPC listener, heartbeats) over a real AMQP 0-9-1 broker (embedded
+ * Qpid), as the taskmanager and conductor would see it.
+ */
+class GuestAgentRpcTest {
+
+    @TempDir
+    static Path dir;
+    private static SystemLauncher broker;
+    private static ConfigurableApplicationContext agent;
+    private static RabbitTemplate rabbit;
+    private static String prefix;
+    private static String hostId;
+    private static String replies;
+
+    @BeforeAll
+    static void startBrokerAndAgent() throws Exception {
+        int amqpPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            amqpPort = s.getLocalPort();
+        }
+        broker = startBroker(dir.resolve("qpid"), amqpPort);
+        prefix = "test-" + UUID.randomUUID();
+        agent = GuestAgentApplication.builder().properties(
+                "redtrove.amqp.url=amqp://guest:guest@127.0.0.1:" + amqpPort,
+                "redtrove.amqp.prefix=" + prefix,
+                "redtrove.guest.data-dir=" + dir.resolve("guest"),
+                "redtrove.guest.port-range=28000-28999",
+                "redtrove.guest.heartbeat-interval=200ms",
+                "redtrove.guest.stop-redis-on-shutdown=true").run();
+        rabbit = agent.getBean(RabbitTemplate.class);
+        hostId = agent.getBean(HostIdentity.class).hostId();
+        replies = Queues.replies(prefix, "test");
+        agent.getBean(AmqpAdmin.class).declareQueue(new Queue(replies, false, false, false));
+    }
+
+    private static SystemLauncher startBroker(Path workDir, int port) throws Exception {
+        Files.createDirectories(workDir);
+        ClassLoader loader = GuestAgentRpcTest.class.getClassLoader();
+        Map<String, Object> attributes = new HashMap<>();
+        attributes.put("type", "Memory");
+        attributes.put("initialConfigurationLocation",
+                loader.getResource("guestagent-test-qpid.json").toExternalForm());
+        attributes.put("initialSystemPropertiesLocation",
+                loader.getResource("guestagent-test-qpid.properties").toExternalForm());
+        attributes.put("startupLoggedToSystemOut", false);
+        attributes.put("context", Map.of("qpid.amqp_port", String.valueOf(port),
+                "qpid.work_dir", workDir.toString(), "qpid.home_dir", workDir.toString()));
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        SystemLauncher launcher = new SystemLauncher(new SystemLauncherListener.DefaultSystemLauncherListener() {
+            @Override
+            public void errorOnStartup(RuntimeException e) {
+                failure.set(e);
+            }
+        });
+        launcher.startup(attributes);
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return launcher;
+    }
+
+    @AfterAll
+    static void stopAgentAndBroker() {
+        if (agent != null) {
+            agent.close(); // stop-redis-on-shutdown: every redis-server stops with it
+        }
+        if (broker != null) {
+            broker.shutdown();
+        }
+    }
+
+    /** Sends requests with distinct correlation ids; answers the reply to the given one. */
+    private static void send(byte[] body, String correlationId) {
+        MessageProperties props = new MessageProperties();
+        props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+        props.setReplyTo(replies);
+        props.setCorrelationId(correlationId);
+        rabbit.send("", Queues.guest(prefix, hostId), new Message(body, props));
+    }
+
+    private static GuestReply call(GuestRequest request) {
+        String correlationId = UUID.randomUUID().toString();
+        send(Wire.encode(request), correlationId);
+        Message reply = rabbit.receive(replies, 20_000);
+        assertThat(reply).as("reply to " + request.getClass().getSimpleName()).isNotNull();
+        assertThat(reply.getMessageProperties().getCorrelationId()).isEqualTo(correlationId);
+        return Wire.decode(reply.getBody(), GuestReply.class);
+    }
+
+    @Test
+    void prepareDescribeAndDeleteOverTheQueue() {
+        UUID id = UUID.randomUUID();
+
+        GuestReply prepared = call(new GuestRequest.Prepare(id, "rpc-pw", 32L << 20));
+
+        assertThat(prepared.isOk()).as(prepared.error()).isTrue();
+        assertThat(prepared.instance().port()).isBetween(28000, 28999);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        GuestReply described;
+        do {
+            described = call(new GuestRequest.Describe(id));
+        } while (described.instance().state() != RedisState.RUNNING && System.nanoTime() < deadline);
+        assertThat(described.instance().state()).isEqualTo(RedisState.RUNNING);
+
+        assertThat(call(new GuestRequest.Delete(id)).isOk()).isTrue();
+        assertThat(call(new GuestRequest.Describe(id)).error()).contains("no instance");
+    }
+
+    @Test
+    void slowWaitDoesNotHoldBackOtherRequests() throws Exception {
+        UUID id = UUID.randomUUID();
+        assertThat(call(new GuestRequest.Prepare(id, "rpc-pw", 32L << 20)).isOk()).isTrue();
+        try {
+            send(Wire.encode(new GuestRequest.WaitForOffset(id, Long.MAX_VALUE, 3000)), "slow");
+            Thread.sleep(200);
+            send(Wire.encode(new GuestRequest.Describe(id)), "fast");
+
+            Message first = rabbit.receive(replies, 10_000);
+            Message second = rabbit.receive(replies, 10_000);
+
+            assertThat(first.getMessageProperties().getCorrelationId()).isEqualTo("fast");
+            assertThat(second.getMessageProperties().getCorrelationId()).isEqualTo("slow");
+            GuestReply timedOut = Wire.decode(second.getBody(), GuestReply.class);
+            assertThat(timedOut.isOk()).isFalse();
+            assertThat(timedOut.error()).contains("within 3000 ms");
+        } finally {
+            call(new GuestRequest.Delete(id));
+        }
+    }
+
+    @Test
+    void undecodableRequestGetsAFailedReply() {
+        send("{\"op\":\"no-such-op\"}".getBytes(), "garbage");
+        Message reply = rabbit.receive(replies, 10_000);
+        assertThat(reply.getMessageProperties().getCorrelationId()).isEqualTo("garbage");
+        assertThat(Wire.decode(reply.getBody(), GuestReply.class).error()).contains("undecodable");
+    }
+
+    @Test
+    void agentRegistersAndHeartbeatsItsInstances() {
+        UUID id = UUID.randomUUID();
+        assertThat(call(new GuestRequest.Prepare(id, "rpc-pw", 32L << 20)).isOk()).isTrue();
+        try {
+            boolean registered = false;
+            boolean reported = false;
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (!(registered && reported) && System.nanoTime() < deadline) {
+                Message m = rabbit.receive(Queues.conductor(prefix), 1000);
+                if (m == null) {
+                    continue;
+                }
+                ConductorMessage message = Wire.decode(m.getBody(), ConductorMessage.class);
+                assertThat(message.hostId()).isEqualTo(hostId);
+                if (message instanceof ConductorMessage.HostRegistration r) {
+                    assertThat(r.redisVersion()).matches("\\d+\\.\\d+\\.\\d+");
+                    registered = true;
+                } else if (message instanceof ConductorMessage.Heartbeat h) {
+                    reported |= h.instances().stream().anyMatch(i -> i.instanceId().equals(id)
+                            && i.state() == RedisState.RUNNING && i.replication() != null);
+                }
+            }
+            assertThat(registered).as("registration received").isTrue();
+            assertThat(reported).as("heartbeat with the RUNNING instance received").isTrue();
+        } finally {
+            call(new GuestRequest.Delete(id));
+        }
+    }
+}
