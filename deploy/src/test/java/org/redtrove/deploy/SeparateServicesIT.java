@@ -61,6 +61,17 @@ class SeparateServicesIT {
                      "--redtrove.identity.bootstrap.user=operator",
                      "--redtrove.identity.bootstrap.password=operator-secret",
                      "--redtrove.identity.bootstrap.project=ops")) {
+            try {
+                run(apiPort, taskmanager, guest, api);
+            } catch (AssertionError | Exception e) {
+                throw new AssertionError(e.getMessage() + "\n--- taskmanager:\n" + taskmanager.output()
+                        + "\n--- guestagent:\n" + guest.output() + "\n--- api:\n" + api.output(), e);
+            }
+        }
+    }
+
+    private void run(int apiPort, JarProcess taskmanager, JarProcess guest, JarProcess api) throws Exception {
+        {
             TroveHttp trove = new TroveHttp("http://127.0.0.1:" + apiPort);
             awaitHttp(trove, Duration.ofSeconds(120), api);
             trove.login("operator", "operator-secret", "ops");

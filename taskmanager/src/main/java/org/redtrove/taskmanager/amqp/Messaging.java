@@ -51,7 +51,9 @@ public class Messaging {
 
     @Bean
     Queue repliesQueueDeclaration() {
-        // Only this process reads it, and only while it runs.
-        return new Queue(repliesQueue(), false, false, true);
+        // Only this process reads it. Not auto-delete: Qpid deletes such a queue as soon as the
+        // channel that declared it closes, before any consumer arrives. It is removed on a clean
+        // shutdown (GuestReplies); a crashed process leaves one empty queue behind.
+        return new Queue(repliesQueue(), false, false, false);
     }
 }

@@ -1,6 +1,5 @@
 package org.redtrove.taskmanager.guest;
 
-import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -21,9 +20,7 @@ import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,17 +37,11 @@ public class GuestClient {
     private final Messaging messaging;
     private final Duration defaultTimeout;
     private final Map<String, CompletableFuture<GuestReply>> pending = new ConcurrentHashMap<>();
-    private final SimpleMessageListenerContainer replies;
 
-    public GuestClient(RabbitTemplate rabbit, ConnectionFactory connectionFactory, Messaging messaging,
-                       TaskManagerProperties properties) {
+    public GuestClient(RabbitTemplate rabbit, Messaging messaging, TaskManagerProperties properties) {
         this.rabbit = rabbit;
         this.messaging = messaging;
         this.defaultTimeout = properties.guestRpcTimeout();
-        this.replies = new SimpleMessageListenerContainer(connectionFactory);
-        replies.setQueueNames(messaging.repliesQueue());
-        replies.setMessageListener(this::onReply);
-        replies.start();
     }
 
     public GuestReply call(String hostId, GuestRequest request) {
@@ -91,7 +82,8 @@ public class GuestClient {
         }
     }
 
-    private void onReply(Message message) {
+    /** Completes the call waiting for this reply (see {@link GuestReplies}). */
+    void onReply(Message message) {
         String correlationId = message.getMessageProperties().getCorrelationId();
         CompletableFuture<GuestReply> future = correlationId == null ? null : pending.get(correlationId);
         if (future == null) {
@@ -107,10 +99,5 @@ public class GuestClient {
 
     private static String opName(GuestRequest request) {
         return request.getClass().getSimpleName();
-    }
-
-    @PreDestroy
-    void stop() {
-        replies.stop();
     }
 }
