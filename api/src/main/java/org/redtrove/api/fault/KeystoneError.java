@@ -27,6 +27,14 @@ public final class KeystoneError extends RuntimeException {
         return new KeystoneError(404, "Not Found", message);
     }
 
+    public static KeystoneError forbidden(String message) {
+        return new KeystoneError(403, "Forbidden", message);
+    }
+
+    public static KeystoneError conflict(String message) {
+        return new KeystoneError(409, "Conflict", message);
+    }
+
     public int status() {
         return status;
     }

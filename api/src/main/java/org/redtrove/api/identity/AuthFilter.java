@@ -7,6 +7,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
 import org.redtrove.api.fault.Faults;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -17,17 +19,22 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * exactly that project. A missing, unknown or expired token is 401 (re-authenticating fixes it). A
  * token for another project is 403, not 401: the clients answer 401 by re-authenticating and
  * replaying the request (contract B.0 rule 4), which would send a POST twice and cannot help.
+ * For the same reason an external Keystone that cannot answer is a 503.
+ *
+ * <p>X-Auth-Project-Id, which {@code trove --bypass-url} sends with the project's name, is ignored:
+ * the token alone decides the project.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
 public class AuthFilter extends OncePerRequestFilter {
 
+    private static final Logger log = LoggerFactory.getLogger(AuthFilter.class);
     private static final String PREFIX = "/v1.0/";
 
-    private final TokenService tokens;
+    private final CallerAuthenticator authenticator;
 
-    public AuthFilter(TokenService tokens) {
-        this.tokens = tokens;
+    public AuthFilter(CallerAuthenticator authenticator) {
+        this.authenticator = authenticator;
     }
 
     @Override
@@ -39,7 +46,15 @@ public class AuthFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String projectId = projectSegment(request);
-        Optional<AuthContext> auth = tokens.authenticate(request.getHeader("X-Auth-Token"));
+        Optional<AuthContext> auth;
+        try {
+            auth = authenticator.authenticate(request.getHeader("X-Auth-Token"));
+        } catch (IdentityUnavailable e) {
+            log.warn("Cannot authenticate {} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+            Faults.write(response, 503, Faults.trove("serviceUnavailable", 503,
+                    "The identity service is not available; try again later."));
+            return;
+        }
         if (auth.isEmpty()) {
             Faults.write(response, 401, Faults.trove("unauthorized", 401,
                     request.getHeader("X-Auth-Token") == null
