@@ -1,0 +1,433 @@
+package org.redtrove.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Measures RedTrove against real Redis on a fresh dev mode, each figure beside the baseline it has
+ * to beat: attach beside a full sync done by hand, promote beside Redis's own FAILOVER under the
+ * same write load, eject from request to a writable new master. Prints a table and writes JSON.
+ * Figures, not assertions: the goals are shown next to them.
+ */
+public final class Benchmarks {
+
+    private final TroveApi api;
+    private final DevModeProcess dev;
+    private final Path work;
+    private final Map<String, Object> results = new LinkedHashMap<>();
+    private final List<String[]> table = new ArrayList<>();
+
+    private Benchmarks(TroveApi api, DevModeProcess dev, Path work) {
+        this.api = api;
+        this.dev = dev;
+        this.work = work;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of("deploy/target/redtrove.jar");
+        int dataMb = 1024;
+        int rounds = 5;
+        Path out = Path.of("benchmarks/results/latest.json");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--jar" -> jar = Path.of(args[++i]);
+                case "--data-mb" -> dataMb = Integer.parseInt(args[++i]);
+                case "--promotes" -> rounds = Integer.parseInt(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        Path work = Files.createTempDirectory("redtrove-bench");
+        try (DevModeProcess dev = new DevModeProcess(jar, work.resolve("dev"))) {
+            TroveApi api = new TroveApi(dev.url());
+            api.login("admin", dev.adminPassword(), "admin");
+            Benchmarks b = new Benchmarks(api, dev, work);
+            b.results.put("startedAt", Instant.now().toString());
+            b.results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+                    "redis", redisVersion()));
+            b.skeleton();
+            b.replication(dataMb, rounds);
+            b.report(out);
+        }
+    }
+
+    /** Issue 2 figures: cold start, create → ACTIVE, memory of the dev-mode JVM with 10 instances. */
+    private void skeleton() throws Exception {
+        results.put("devModeColdStartSeconds", round(dev.coldStartSeconds));
+        row("dev mode cold start to ready", fmt(dev.coldStartSeconds, "s"), "", "");
+        List<Double> createMillis = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            long t0 = System.nanoTime();
+            String id = api.create("{\"instance\":{\"name\":\"bench-" + i + "\",\"flavorRef\":1}}").get("id").asString();
+            api.awaitActive(Duration.ofSeconds(60), id);
+            createMillis.add((System.nanoTime() - t0) / 1e6);
+            ids.add(id);
+        }
+        long rss = dev.rssMib();
+        results.put("createToActiveMillis", Map.of("median", round(median(createMillis)), "max",
+                round(Collections.max(createMillis)), "samples", createMillis.stream().map(Benchmarks::round).toList()));
+        results.put("devModeRssMibWith10Instances", rss);
+        row("create -> ACTIVE (median of 10)", fmt(median(createMillis), "ms"), "", "");
+        row("dev-mode JVM resident memory, 10 instances", rss + " MiB", "", "");
+        for (String id : ids) {
+            api.call("DELETE", "/instances/" + id, null);
+        }
+    }
+
+    private void replication(int dataMb, int rounds) throws Exception {
+        JsonNode created = api.create("{\"instance\":{\"name\":\"bench-master\",\"flavorRef\":4}}");
+        String masterId = created.get("id").asString();
+        String password = created.get("password").asString();
+        api.awaitActive(Duration.ofSeconds(60), masterId);
+        int masterPort = api.show(masterId).get("port").asInt();
+        long usedBytes;
+        try (Jedis m = jedis(masterPort, password)) {
+            fill(m, dataMb);
+            usedBytes = Long.parseLong(info(m, "memory", "used_memory"));
+        }
+        results.put("dataSet", Map.of("requestedMb", dataMb, "usedMemoryBytes", usedBytes));
+
+        // Baseline: the same data fully synced to two replicas by hand, with the same master settings.
+        double rawSeconds;
+        RawRedis rawA = new RawRedis(work.resolve("raw-a"), password);
+        RawRedis rawB = new RawRedis(work.resolve("raw-b"), password);
+        try (Jedis m = jedis(masterPort, password)) {
+            m.configSet("repl-diskless-sync-delay", "5");
+            m.configSet("repl-diskless-sync-max-replicas", "2");
+            long target = Long.parseLong(info(m, "replication", "master_repl_offset"));
+            long t0 = System.nanoTime();
+            try (Jedis a = rawA.jedis(); Jedis b = rawB.jedis()) {
+                a.replicaof("127.0.0.1", masterPort);
+                b.replicaof("127.0.0.1", masterPort);
+                awaitInSync(a, target);
+                awaitInSync(b, target);
+            }
+            rawSeconds = (System.nanoTime() - t0) / 1e9;
+            m.configSet("repl-diskless-sync-delay", "0");
+            m.configSet("repl-diskless-sync-max-replicas", "0");
+        }
+
+        long t0 = System.nanoTime();
+        String lastReplica = api.create("{\"instance\":{\"name\":\"bench-replica\",\"replica_of\":\"" + masterId
+                + "\",\"replica_count\":2}}").get("id").asString();
+        List<String> replicas = api.replicas(masterId);
+        api.awaitActive(Duration.ofMinutes(30), replicas.toArray(String[]::new));
+        double attachSeconds = (System.nanoTime() - t0) / 1e9;
+        results.put("attach2Replicas", Map.of("redtroveSeconds", round(attachSeconds), "rawSyncSeconds",
+                round(rawSeconds), "ratio", round(attachSeconds / rawSeconds), "goalRatio", 1.1,
+                "lastReplica", lastReplica));
+        row("attach 2 replicas, " + mb(usedBytes) + " (RedTrove API → both ACTIVE)", fmt(attachSeconds, "s"),
+                "raw sync by hand " + fmt(rawSeconds, "s") + " (×" + fmt(attachSeconds / rawSeconds, "") + ")",
+                "≤ 1.1 × raw");
+
+        // Promote under a steady write load, then Redis's own FAILOVER on a hand-made pair of the same data.
+        List<String> members = new ArrayList<>(List.of(masterId));
+        members.addAll(replicas);
+        promote(members, password, rounds);
+        try (Jedis a = rawA.jedis(); Jedis b = rawB.jedis()) {
+            a.replicaofNoOne();
+            long target = Long.parseLong(info(a, "replication", "master_repl_offset"));
+            b.replicaof("127.0.0.1", rawA.port);
+            awaitInSync(b, target);
+        }
+        failover(rawA, rawB, password, rounds);
+        rawA.close();
+        rawB.close();
+        eject(members, password);
+    }
+
+    private void promote(List<String> members, String password, int rounds) throws Exception {
+        List<WriteLoad.Member> endpoints = new ArrayList<>();
+        for (String id : members) {
+            endpoints.add(new WriteLoad.Member("127.0.0.1", api.show(id).get("port").asInt(), password));
+        }
+        long fullSyncsBefore = fullSyncs(endpoints);
+        List<Double> gaps = new ArrayList<>();
+        List<Double> jobPauses = new ArrayList<>();
+        String master = members.get(0);
+        try (WriteLoad load = new WriteLoad(endpoints)) {
+            for (int i = 0; i < rounds; i++) {
+                Thread.sleep(500);
+                String candidate = api.replicas(master).get(i % 2);
+                load.openWindow();
+                var r = api.call("POST", "/instances/" + candidate + "/action", "{\"promote_to_replica_source\":{}}");
+                if (r.status() != 202) {
+                    throw new IllegalStateException("promote refused: " + r.status() + " " + r.body());
+                }
+                awaitRole(candidate, true);
+                Thread.sleep(300);
+                gaps.add(load.maxGapMillis());
+                JsonNode job = api.call("GET", "/instances/" + candidate + "/jobs", null).body().get("jobs").get(0);
+                JsonNode pause = job.get("progress").get("writePauseMillis");
+                if (pause != null) {
+                    jobPauses.add(pause.asDouble());
+                }
+                master = candidate;
+            }
+            int finalPort = api.show(master).get("port").asInt();
+            Thread.sleep(300);
+            load.close();
+            long lost;
+            try (Jedis m = jedis(finalPort, password)) {
+                lost = load.lost(m);
+            }
+            long fullSyncs = fullSyncs(endpoints) - fullSyncsBefore;
+            results.put("promote", Map.of("rounds", rounds, "maxWriteGapMillis", gaps.stream().map(Benchmarks::round)
+                            .toList(), "medianMaxWriteGapMillis", round(median(gaps)), "jobPauseMillis", jobPauses,
+                    "ackedWrites", load.ackedCount(), "lostAckedWrites", lost, "fullSyncsDuringPromotes", fullSyncs,
+                    "goal", "median gap ≤ 100 ms, 0 lost"));
+            row("promote: longest write gap (median of " + rounds + ")", fmt(median(gaps), "ms"),
+                    "lost " + lost + " of " + load.ackedCount() + " acked; full syncs " + fullSyncs,
+                    "≤ 100 ms, 0 lost");
+        }
+        members.set(0, master);
+    }
+
+    private void failover(RawRedis a, RawRedis b, String password, int rounds) throws Exception {
+        List<WriteLoad.Member> endpoints = List.of(new WriteLoad.Member("127.0.0.1", a.port, password),
+                new WriteLoad.Member("127.0.0.1", b.port, password));
+        List<Double> gaps = new ArrayList<>();
+        RawRedis master = a;
+        RawRedis replica = b;
+        try (WriteLoad load = new WriteLoad(endpoints)) {
+            for (int i = 0; i < rounds; i++) {
+                Thread.sleep(500);
+                try (Jedis r = replica.jedis()) {
+                    awaitLinkUp(r);
+                }
+                load.openWindow();
+                try (Jedis m = master.jedis()) {
+                    m.sendCommand(redis.clients.jedis.Protocol.Command.FAILOVER, "TIMEOUT", "5000");
+                }
+                try (Jedis r = replica.jedis()) {
+                    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                    while (!"master".equals(String.valueOf(r.role().get(0))) && System.nanoTime() < deadline) {
+                        Thread.sleep(1);
+                    }
+                }
+                Thread.sleep(300);
+                gaps.add(load.maxGapMillis());
+                RawRedis t = master;
+                master = replica;
+                replica = t;
+            }
+            Thread.sleep(300);
+            load.close();
+            long lost;
+            try (Jedis m = master.jedis()) {
+                lost = load.lost(m);
+            }
+            results.put("redisFailoverBaseline", Map.of("rounds", rounds, "maxWriteGapMillis",
+                    gaps.stream().map(Benchmarks::round).toList(), "medianMaxWriteGapMillis", round(median(gaps)),
+                    "ackedWrites", load.ackedCount(), "lostAckedWrites", lost));
+            row("Redis FAILOVER by hand, same load (median)", fmt(median(gaps), "ms"),
+                    "lost " + lost + " of " + load.ackedCount() + " acked", "baseline");
+        }
+    }
+
+    private void eject(List<String> members, String password) throws Exception {
+        String master = members.get(0);
+        List<String> replicas = api.replicas(master);
+        int masterPort = api.show(master).get("port").asInt();
+        long pid = redisPid(masterPort);
+        signal("STOP", pid);
+        long stopped = System.nanoTime();
+        try {
+            var r = api.call("POST", "/instances/" + master + "/action", "{\"eject_replica_source\":{}}");
+            while (r.status() == 400) {
+                Thread.sleep(20);
+                r = api.call("POST", "/instances/" + master + "/action", "{\"eject_replica_source\":{}}");
+            }
+            if (r.status() != 202) {
+                throw new IllegalStateException("eject refused: " + r.status() + " " + r.body());
+            }
+            long accepted = System.nanoTime();
+            List<Integer> ports = new ArrayList<>();
+            for (String id : replicas) {
+                ports.add(api.show(id).get("port").asInt());
+            }
+            double ejectMillis = -1;
+            long deadline = accepted + Duration.ofSeconds(60).toNanos();
+            outer:
+            while (System.nanoTime() < deadline) {
+                for (int port : ports) {
+                    try (Jedis j = new Jedis("127.0.0.1", port, 200)) {
+                        j.auth(password);
+                        j.set("bench:eject", "written");
+                        ejectMillis = (System.nanoTime() - accepted) / 1e6;
+                        break outer;
+                    } catch (RuntimeException notYet) {
+                        // still a read-only replica
+                    }
+                }
+                Thread.sleep(2);
+            }
+            api.awaitActive(Duration.ofSeconds(60), replicas.toArray(String[]::new));
+            JsonNode job = api.call("GET", "/instances/" + master + "/jobs", null).body().get("jobs").get(0);
+            results.put("eject", Map.of("requestToWritableMillis", round(ejectMillis),
+                    "detectionMillis", round((accepted - stopped) / 1e6), "ranking", job.get("progress").get("ranking"),
+                    "goal", "≤ 300 ms"));
+            row("eject: request → new master writable", fmt(ejectMillis, "ms"),
+                    "failure detected after " + fmt((accepted - stopped) / 1e6, "ms"), "≤ 300 ms");
+        } finally {
+            signal("CONT", pid);
+        }
+    }
+
+    private void awaitRole(String id, boolean master) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode view = api.show(id);
+            boolean isMaster = !view.has("replica_of");
+            if (isMaster == master && "ACTIVE".equals(view.get("status").asString())) {
+                return;
+            }
+            if ("ERROR".equals(view.get("status").asString())) {
+                throw new IllegalStateException("promote failed: " + view);
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("role of " + id + " did not change");
+    }
+
+    private static void fill(Jedis m, int dataMb) {
+        Random random = new Random(42);
+        byte[] value = new byte[1000];
+        long keys = dataMb * 1024L;
+        Pipeline p = m.pipelined();
+        for (long k = 0; k < keys; k++) {
+            for (int i = 0; i < value.length; i++) {
+                value[i] = (byte) ('a' + random.nextInt(26));
+            }
+            p.set(("bench:data:" + k).getBytes(), value.clone());
+            if (k % 2000 == 1999) {
+                p.sync();
+                p = m.pipelined();
+            }
+        }
+        p.sync();
+    }
+
+    private static void awaitInSync(Jedis replica, long target) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            String info = replica.info("replication");
+            if (info.contains("master_link_status:up") && info.contains("master_sync_in_progress:0")
+                    && Long.parseLong(field(info, "slave_repl_offset")) >= target) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("replica never got in sync");
+    }
+
+    private static void awaitLinkUp(Jedis replica) throws InterruptedException {
+        while (!replica.info("replication").contains("master_link_status:up")) {
+            Thread.sleep(5);
+        }
+    }
+
+    private static long fullSyncs(List<WriteLoad.Member> members) {
+        long sum = 0;
+        for (WriteLoad.Member m : members) {
+            try (Jedis j = jedis(m.port(), m.password())) {
+                sum += Long.parseLong(info(j, "stats", "sync_full"));
+            }
+        }
+        return sum;
+    }
+
+    private static long redisPid(int port) throws Exception {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .filter(p -> {
+                        try {
+                            return Files.readString(p.resolve("cmdline")).replace('\0', ' ').trim()
+                                    .matches("(\\S*/)?redis-server \\S*:" + port + "\\b.*");
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    })
+                    .map(p -> Long.parseLong(p.getFileName().toString())).findFirst().orElseThrow();
+        }
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
+    }
+
+    private static Jedis jedis(int port, String password) {
+        Jedis j = new Jedis("127.0.0.1", port, 30_000);
+        j.auth(password);
+        return j;
+    }
+
+    private static String info(Jedis j, String section, String key) {
+        return field(j.info(section), key);
+    }
+
+    private static String field(String info, String key) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith(key + ":")) {
+                return line.substring(key.length() + 1).trim();
+            }
+        }
+        throw new IllegalStateException("no " + key + " in INFO");
+    }
+
+    private static String redisVersion() {
+        try {
+            Process p = new ProcessBuilder("redis-server", "--version").start();
+            return new String(p.getInputStream().readAllBytes()).trim();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private void report(Path out) throws Exception {
+        System.out.println();
+        System.out.printf("%-58s %-12s %-52s %s%n", "measure", "RedTrove", "beside", "goal");
+        for (String[] r : table) {
+            System.out.printf("%-58s %-12s %-52s %s%n", (Object[]) r);
+        }
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, TroveApi.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results) + "\n");
+        System.out.println("\nJSON: " + out);
+    }
+
+    private void row(String what, String value, String beside, String goal) {
+        table.add(new String[] {what, value, beside, goal});
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    private static String fmt(double v, String unit) {
+        return String.format("%.1f%s%s", v, unit.isEmpty() ? "" : " ", unit);
+    }
+
+    private static String mb(long bytes) {
+        return (bytes / (1024 * 1024)) + " MB";
+    }
+}

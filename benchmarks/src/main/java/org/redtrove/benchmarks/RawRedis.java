@@ -1,0 +1,58 @@
+package org.redtrove.benchmarks;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A redis-server started by hand, the way an operator without RedTrove would: the baseline the
+ * RedTrove figures are compared with. Same binary, same password and persistence settings.
+ */
+final class RawRedis implements AutoCloseable {
+
+    final int port;
+    final String password;
+    private final Process process;
+
+    RawRedis(Path dir, String password) throws Exception {
+        this.password = password;
+        try (ServerSocket s = new ServerSocket(0)) {
+            this.port = s.getLocalPort();
+        }
+        Files.createDirectories(dir);
+        process = new ProcessBuilder(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--dir", dir.toString(), "--requirepass", password, "--masterauth", password, "--appendonly", "yes",
+                "--save", "", "--repl-diskless-sync-delay", "0", "--logfile", dir.resolve("redis.log").toString()))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try (Jedis j = jedis()) {
+                j.ping();
+                return;
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("raw redis-server did not start on " + port, e);
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    Jedis jedis() {
+        Jedis j = new Jedis("127.0.0.1", port, 10_000);
+        j.auth(password);
+        return j;
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
