@@ -131,15 +131,20 @@ class InstanceRepository {
     }
 
     /**
-     * Whether the instance has a current heartbeat: its latest report is fresh and says RUNNING, and
-     * its host's agent is still heard from. Uses the database clock, like the conductor's writes.
+     * Whether the instance has a current heartbeat: its host's agent is still heard from, and its
+     * Redis answered the agent within {@code unhealthyAfter}. A Redis that stops answering is
+     * reported at once (after the agent's PING timeout), but counts as failed only once it stayed
+     * silent for {@code unhealthyAfter}, like a lost agent. Uses the database clock, like the
+     * conductor's writes.
      */
     boolean hasCurrentHeartbeat(UUID id, Duration unhealthyAfter) {
         return jdbc.sql("""
                         select exists (
                             select 1 from heartbeats hb join hosts h on h.id = hb.host_id
-                            where hb.instance_id = :id and hb.state = 'RUNNING'
+                            where hb.instance_id = :id
                               and hb.received_at > now() - make_interval(secs => :secs)
+                              and (case when hb.state = 'RUNNING' then hb.received_at else hb.running_at end)
+                                  > now() - make_interval(secs => :secs)
                               and h.last_heartbeat_at > now() - make_interval(secs => :secs))""")
                 .param("id", id).param("secs", unhealthyAfter.toMillis() / 1000.0)
                 .query(Boolean.class).single();

@@ -296,9 +296,12 @@ public final class RedisHost implements AutoCloseable {
     public InstanceReport detach(UUID id) {
         ManagedInstance instance = get(id);
         synchronized (instance.replicationLock) {
+            // Live first, file second: the reverse of attach, so that a failure between the two
+            // leaves a file that still says replica. A restart then brings back a replica, never
+            // a second master.
+            withRedis(instance, Jedis::replicaofNoOne);
             InstanceDirectory dir = instance.dir();
             dir.writeReplication(dir.readReplication().withUpstream(null));
-            withRedis(instance, Jedis::replicaofNoOne);
             instance.tracking().reset(null);
         }
         log.info("instance {} detached: now a master", id);

@@ -74,12 +74,14 @@ public class Conductor {
     private void record(String hostId, InstanceReport report) {
         String role = report.replication() == null ? null : report.replication().role();
         int rows = jdbc.sql("""
-                insert into heartbeats (instance_id, host_id, received_at, state, role, report)
-                select i.id, ?, now(), ?, ?, ?::jsonb from instances i
+                insert into heartbeats (instance_id, host_id, received_at, state, role, report, running_at)
+                select i.id, ?, now(), ?, ?, ?::jsonb, case when ? = 'RUNNING' then now() end from instances i
                  where i.id = ? and not i.deleted and i.host_id = ?
                 on conflict (instance_id) do update set host_id = excluded.host_id, received_at = now(),
-                       state = excluded.state, role = excluded.role, report = excluded.report""")
-                .params(hostId, report.state().name(), role, Wire.toJson(report), report.instanceId(), hostId)
+                       state = excluded.state, role = excluded.role, report = excluded.report,
+                       running_at = coalesce(excluded.running_at, heartbeats.running_at)""")
+                .params(hostId, report.state().name(), role, Wire.toJson(report), report.state().name(),
+                        report.instanceId(), hostId)
                 .update();
         if (rows == 0) {
             return; // an instance this host still runs but the database no longer has, or not yet placed
