@@ -61,6 +61,9 @@ public class HeartbeatPublisher implements SmartLifecycle {
             return t;
         });
         timer.scheduleWithFixedDelay(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        // A new Redis that starts answering is reported at once, not up to an interval later.
+        ScheduledExecutorService current = timer;
+        redis.onStateChange(() -> current.execute(this::tick));
         log.info("guest agent {} ({}, redis {}) heartbeating to {}", host.hostId(), host.hostName(),
                 redisVersion, queue);
     }

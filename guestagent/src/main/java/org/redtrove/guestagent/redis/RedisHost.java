@@ -62,6 +62,8 @@ public final class RedisHost implements AutoCloseable {
             r -> daemon(r, "redis-supervisor"));
     /** Probes run in parallel so one hung Redis (up to unresponsive-after per PING) does not delay the rest. */
     private final ExecutorService probes = Executors.newFixedThreadPool(4, r -> daemon(r, "redis-probe"));
+    private final ExecutorService watches = Executors.newCachedThreadPool(r -> daemon(r, "redis-watch"));
+    private volatile Runnable stateListener = () -> { };
 
     public RedisHost(RedisHostSettings settings) {
         this.settings = settings;
@@ -188,9 +190,36 @@ public final class RedisHost implements AutoCloseable {
                 instances.put(id, instance);
                 log.info("prepared instance {} on port {}", id, port);
                 instance.superviseProcess(settings.redisServer(), Instant.now());
+                watchUntilRunning(instance);
             }
         }
         return refresh(instance);
+    }
+
+    /**
+     * Called when an instance's state changed between two supervision ticks (a new Redis started
+     * answering), so the agent can report it at once rather than on its next heartbeat.
+     */
+    public void onStateChange(Runnable listener) {
+        this.stateListener = listener;
+    }
+
+    /** Probes a starting instance every 10 ms until it answers, then tells the state listener. */
+    private void watchUntilRunning(ManagedInstance instance) {
+        watches.execute(() -> {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                if (refresh(instance).state() == org.redtrove.common.RedisState.RUNNING) {
+                    stateListener.run();
+                    return;
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
     }
 
     private int freePort() {
@@ -396,6 +425,7 @@ public final class RedisHost implements AutoCloseable {
 
     private void shutdown(boolean stopRedis) {
         supervisor.shutdownNow();
+        watches.shutdownNow();
         probes.shutdownNow();
         try {
             supervisor.awaitTermination(5, TimeUnit.SECONDS);

@@ -317,10 +317,21 @@ class RedisHostTest {
 
         try (Jedis jedis = connect(port, PASSWORD)) {
             assertThat(jedis.configGet("repl-diskless-sync").get("repl-diskless-sync")).isEqualTo("no");
-            assertThat(jedis.configGet("repl-diskless-sync-delay").get("repl-diskless-sync-delay")).isEqualTo("2");
+            // Three replicas attaching: the transfer starts once all three are connected, or after 5 s.
+            assertThat(jedis.configGet("repl-diskless-sync-delay").get("repl-diskless-sync-delay")).isEqualTo("5");
+            assertThat(jedis.configGet("repl-diskless-sync-max-replicas").get("repl-diskless-sync-max-replicas"))
+                    .isEqualTo("3");
         }
         assertThat(Files.readString(dataDir.resolve("instances").resolve(id.toString()).resolve("replication.conf")))
-                .contains("repl-diskless-sync no").contains("repl-diskless-sync-delay 2");
+                .contains("repl-diskless-sync no").contains("repl-diskless-sync-delay 5");
+
+        agent.configureSource(id, false, 0);
+
+        try (Jedis jedis = connect(port, PASSWORD)) {
+            assertThat(jedis.configGet("repl-diskless-sync-delay").get("repl-diskless-sync-delay")).isEqualTo("0");
+            assertThat(jedis.configGet("repl-diskless-sync-max-replicas").get("repl-diskless-sync-max-replicas"))
+                    .isEqualTo("0");
+        }
     }
 
     @Test

@@ -19,7 +19,9 @@ public final class JobContext {
     JobContext(Job job, JobRepository jobs) {
         this.job = job;
         this.jobs = jobs;
-        this.completed = jobs.completedSteps(job.id());
+        // Steps of one job may run in parallel threads (re-pointing several replicas at once).
+        this.completed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        this.completed.addAll(jobs.completedSteps(job.id()));
     }
 
     public Job job() {

@@ -78,19 +78,19 @@ public class PromoteExecutor implements JobExecutor {
 
         boolean paused = false;
         boolean committed = false;
-        List<String> failures = new ArrayList<>();
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Runnable> followers = new ArrayList<>();
+        long pausedOffset = -1;
         long began = System.nanoTime();
         try {
             for (SwitchoverPlan.Step step : plan.steps()) {
                 if (step instanceof PauseWrites p) {
-                    long offset = guests.pauseWrites(members.get(p.master()));
+                    pausedOffset = guests.pauseWrites(members.get(p.master()));
                     paused = true;
-                    context.progress("pausedOffset", offset);
                 } else if (step instanceof AwaitCatchUp a) {
-                    long offset = Long.parseLong(String.valueOf(progressOffset(context)));
-                    if (!guests.awaitOffset(members.get(a.candidate()), offset)) {
+                    if (!guests.awaitOffset(members.get(a.candidate()), pausedOffset)) {
                         throw new JobFailedException("Replica " + a.candidate() + " did not reach the source's offset "
-                                + offset + " within " + properties.catchUpTimeout().toMillis()
+                                + pausedOffset + " within " + properties.catchUpTimeout().toMillis()
                                 + " ms; the replica set was left as it was.");
                     }
                 } else if (step instanceof PromoteCandidate p) {
@@ -100,28 +100,16 @@ public class PromoteExecutor implements JobExecutor {
                     });
                     committed = true;
                 } else if (step instanceof Repoint r) {
-                    Instance newMaster = instances.get(r.newMaster());
-                    try {
-                        context.step("repoint-" + r.replica(), () -> {
-                            guests.attach(members.get(r.replica()), newMaster);
-                            instances.setReplicaOf(r.replica(), r.newMaster());
-                        });
-                    } catch (RuntimeException e) {
-                        failures.add(r.replica() + ": " + e.getMessage());
-                        instances.setFault(r.replica(), TaskStatus.PROMOTION_ERROR, e.getMessage());
-                    }
+                    followers.add(() -> follow(context, members.get(r.replica()), r.newMaster(),
+                            "repoint-" + r.replica(), failures));
                 } else if (step instanceof DemoteOldMaster d) {
-                    Instance newMaster = instances.get(d.newMaster());
-                    try {
-                        context.step("demote-old-master", () -> {
-                            guests.attach(members.get(d.oldMaster()), newMaster);
-                            instances.setReplicaOf(d.oldMaster(), d.newMaster());
-                        });
-                    } catch (RuntimeException e) {
-                        failures.add(d.oldMaster() + ": " + e.getMessage());
-                        instances.setFault(d.oldMaster(), TaskStatus.PROMOTION_ERROR, e.getMessage());
-                    }
+                    followers.add(() -> follow(context, members.get(d.oldMaster()), d.newMaster(),
+                            "demote-old-master", failures));
                 } else if (step instanceof Unpause u) {
+                    // The followers are independent of each other: all of them at once, so the
+                    // pause lasts one round trip for them instead of one per member.
+                    guests.runParallel(followers);
+                    followers.clear();
                     guests.unpause(members.get(u.oldMaster()));
                     paused = false;
                 }
@@ -139,6 +127,9 @@ public class PromoteExecutor implements JobExecutor {
                 context.progress("outcome", "unchanged");
             }
         }
+        if (pausedOffset >= 0) {
+            context.progress("pausedOffset", pausedOffset);
+        }
         context.progress("writePauseMillis", (System.nanoTime() - began) / 1_000_000);
         for (Instance member : members.values()) {
             if (failures.stream().noneMatch(f -> f.startsWith(member.id().toString()))) {
@@ -153,8 +144,19 @@ public class PromoteExecutor implements JobExecutor {
         log.info("Promoted {} in place of {}", candidateId, masterId);
     }
 
-    private static Object progressOffset(JobContext context) {
-        return context.recorded("pausedOffset").orElseThrow(() -> new JobFailedException("No paused offset."));
+    /** Points one member at the new master; a failure is collected, and the member marked, not thrown. */
+    private void follow(JobContext context, Instance member, UUID newMasterId, String stepName,
+                        List<String> failures) {
+        try {
+            Instance newMaster = instances.get(newMasterId);
+            context.step(stepName, () -> {
+                guests.attach(member, newMaster);
+                instances.setReplicaOf(member.id(), newMasterId);
+            });
+        } catch (RuntimeException e) {
+            failures.add(member.id() + ": " + e.getMessage());
+            instances.setFault(member.id(), TaskStatus.PROMOTION_ERROR, e.getMessage());
+        }
     }
 
     private static boolean candidateAlreadyPromoted(JobContext context) {

@@ -6,7 +6,9 @@ import java.util.UUID;
 /**
  * The ordered steps of a planned switchover (DESIGN.md decision 8). Everything before
  * {@link Step.PromoteCandidate} can be undone by unpausing the old master; from the promotion on,
- * the set is committed to the new master and the remaining steps are carried through.
+ * the set is committed to the new master and the remaining steps are carried through. The
+ * {@link Repoint} and {@link DemoteOldMaster} steps between the promotion and the unpause do not
+ * depend on one another, and the executor runs them at once.
  */
 public record SwitchoverPlan(UUID oldMaster, UUID candidate, List<Step> steps) {
 
