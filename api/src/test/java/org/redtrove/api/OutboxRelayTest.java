@@ -45,7 +45,13 @@ class OutboxRelayTest extends ApiTestSupport {
         UUID jobId = jdbc.sql("select id from jobs where instance_id = cast(? as uuid)").param(id)
                 .query(UUID.class).single();
 
-        Message message = rabbit.receive(Queues.jobs(PREFIX), 10_000);
+        // The relay declares the queue before its first publish; this read may come first.
+        admin.declareQueue(new org.springframework.amqp.core.Queue(Queues.jobs(PREFIX), true));
+        Message message = null;
+        for (long deadline = System.currentTimeMillis() + 10_000; message == null
+                && System.currentTimeMillis() < deadline; ) {
+            message = rabbit.receive(Queues.jobs(PREFIX), 200);
+        }
 
         assertThat(message).isNotNull();
         assertThat(Wire.decode(message.getBody(), JobMessage.class).jobId()).isEqualTo(jobId);

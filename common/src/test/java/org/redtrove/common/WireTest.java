@@ -23,7 +23,8 @@ class WireTest {
     void heartbeatsCarryReplicationStateAndTimestamps() {
         var info = new ReplicationInfo("slave", "10.0.0.5", 17001, true, false, 1234, "abc", "def", 99, 0, 150,
                 true, List.of());
-        var report = new InstanceReport(UUID.randomUUID(), 17002, RedisState.RUNNING, null, true, info);
+        var report = new InstanceReport(UUID.randomUUID(), 17002, RedisState.RUNNING, null, true, info,
+                Instant.parse("2026-01-01T00:00:00Z"));
         ConductorMessage sent = new ConductorMessage.Heartbeat("host-a", Instant.parse("2026-01-01T00:00:00Z"),
                 List.of(report));
 

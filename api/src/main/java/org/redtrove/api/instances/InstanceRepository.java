@@ -132,10 +132,10 @@ class InstanceRepository {
 
     /**
      * Whether the instance has a current heartbeat: its host's agent is still heard from, and its
-     * Redis answered the agent within {@code unhealthyAfter}. A Redis that stops answering is
-     * reported at once (after the agent's PING timeout), but counts as failed only once it stayed
-     * silent for {@code unhealthyAfter}, like a lost agent. Uses the database clock, like the
-     * conductor's writes.
+     * Redis last answered the agent less than {@code unhealthyAfter} ago (running_at, which the
+     * conductor derives from the agent's own "last answered" time). A Redis that stops answering
+     * counts as failed once it stayed silent that long, like a lost agent. Uses the database clock,
+     * like the conductor's writes.
      */
     boolean hasCurrentHeartbeat(UUID id, Duration unhealthyAfter) {
         return jdbc.sql("""
@@ -143,7 +143,8 @@ class InstanceRepository {
                             select 1 from heartbeats hb join hosts h on h.id = hb.host_id
                             where hb.instance_id = :id
                               and hb.received_at > now() - make_interval(secs => :secs)
-                              and (case when hb.state = 'RUNNING' then hb.received_at else hb.running_at end)
+                              and coalesce(hb.running_at,
+                                           case when hb.state = 'RUNNING' then hb.received_at end)
                                   > now() - make_interval(secs => :secs)
                               and h.last_heartbeat_at > now() - make_interval(secs => :secs))""")
                 .param("id", id).param("secs", unhealthyAfter.toMillis() / 1000.0)

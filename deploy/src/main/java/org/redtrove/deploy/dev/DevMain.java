@@ -36,11 +36,25 @@ public final class DevMain {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("RedTrove is stopping...");
-            stack.close();
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable stop = () -> {
+            if (stopping.compareAndSet(false, true)) {
+                System.out.println("RedTrove is stopping...");
+                stack.close();
+                System.out.println("RedTrove stopped.");
+            }
             stopped.countDown();
-        }, "redtrove-shutdown"));
+        };
+        // Our own handlers for Ctrl-C and SIGTERM, so everything stops in order: the services
+        // first, then the broker and the database. Shutdown hooks alone would race with the ones
+        // the embedded broker registers for itself.
+        for (String signal : new String[] {"INT", "TERM"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> {
+                stop.run();
+                System.exit(0);
+            });
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "redtrove-shutdown")); // any other exit
         System.out.printf("RedTrove is ready at %s (started in %.1f s). Data: %s%n", stack.apiUrl(),
                 (System.nanoTime() - began) / 1e9, stack.dataDir());
         System.out.printf("Use the clients with:  source %s%n", stack.dataDir().resolve("openrc"));

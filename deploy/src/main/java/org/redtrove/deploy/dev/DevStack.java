@@ -38,6 +38,7 @@ public final class DevStack implements AutoCloseable {
 
     private final DevOptions options;
     private final List<AutoCloseable> started = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private FileChannel lockChannel;
     private EmbeddedDatabase database;
     private EmbeddedBroker broker;
@@ -225,6 +226,9 @@ public final class DevStack implements AutoCloseable {
     /** Stops everything this stack started, the Redis instances of its guest agent included. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         closeQuietly(api);
         if (guest != null) {
             try {

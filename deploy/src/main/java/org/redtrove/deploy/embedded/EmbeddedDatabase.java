@@ -30,6 +30,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 .setDataDirectory(dataDir.toFile())
                 .setCleanDataDirectory(false)
                 .setPort(port)
+                .setRegisterShutdownHook(false) // the dev stack stops it, after the services
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("unix_socket_directories", dataDir.getParent().toString())
                 .start();

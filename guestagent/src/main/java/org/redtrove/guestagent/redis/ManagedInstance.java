@@ -46,6 +46,7 @@ final class ManagedInstance {
     private int failuresInARow;
     private Instant nextStartAt = Instant.EPOCH;
     private boolean persistent = true;
+    private Instant lastAnswered;
     private InstanceReport lastReport;
 
     ManagedInstance(InstanceRecord record, InstanceDirectory dir, RedisEndpoint endpoint) {
@@ -57,7 +58,7 @@ final class ManagedInstance {
         String master = upstream == null ? null : upstream.host() + ":" + upstream.port();
         boolean synced = master != null && master.equals(record.syncedWith());
         this.tracking = new ReplicationTracking(master, synced, this::rememberSync);
-        this.lastReport = new InstanceReport(id, record.port(), state, detail, persistent, null);
+        this.lastReport = new InstanceReport(id, record.port(), state, detail, persistent, null, null);
     }
 
     UUID id() {
@@ -169,6 +170,7 @@ final class ManagedInstance {
         }
         switch (probe.answer()) {
             case PONG -> {
+                lastAnswered = now;
                 state = RedisState.RUNNING;
                 detail = null;
                 failuresInARow = 0;
@@ -196,7 +198,7 @@ final class ManagedInstance {
     }
 
     private void refreshReport(org.redtrove.common.ReplicationInfo replication) {
-        lastReport = new InstanceReport(id, record.port(), state, detail, persistent, replication);
+        lastReport = new InstanceReport(id, record.port(), state, detail, persistent, replication, lastAnswered);
     }
 
     /** Delete or agent shutdown: never start it again; the caller stops the returned process. */

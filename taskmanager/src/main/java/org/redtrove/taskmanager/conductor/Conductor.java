@@ -67,21 +67,28 @@ public class Conductor {
             return; // not registered yet; the guest registers again shortly
         }
         for (InstanceReport report : heartbeat.instances()) {
-            record(heartbeat.hostId(), report);
+            record(heartbeat.hostId(), heartbeat.sentAt(), report);
         }
     }
 
-    private void record(String hostId, InstanceReport report) {
+    private void record(String hostId, java.time.Instant sentAt, InstanceReport report) {
         String role = report.replication() == null ? null : report.replication().role();
+        // When Redis last answered, in database time: the agent's own "sent at" minus "last
+        // answered", both on the agent's clock, taken back from our now(). Skew cancels out.
+        Double silentSeconds = report.lastAnswered() == null || sentAt == null ? null
+                : Math.max(0, java.time.Duration.between(report.lastAnswered(), sentAt).toMillis()) / 1000.0;
         int rows = jdbc.sql("""
                 insert into heartbeats (instance_id, host_id, received_at, state, role, report, running_at)
-                select i.id, ?, now(), ?, ?, ?::jsonb, case when ? = 'RUNNING' then now() end from instances i
-                 where i.id = ? and not i.deleted and i.host_id = ?
+                select i.id, :host, now(), :state, :role, cast(:report as jsonb),
+                       now() - make_interval(secs => cast(:silent as double precision))
+                  from instances i
+                 where i.id = :id and not i.deleted and i.host_id = :host
                 on conflict (instance_id) do update set host_id = excluded.host_id, received_at = now(),
                        state = excluded.state, role = excluded.role, report = excluded.report,
                        running_at = coalesce(excluded.running_at, heartbeats.running_at)""")
-                .params(hostId, report.state().name(), role, Wire.toJson(report), report.state().name(),
-                        report.instanceId(), hostId)
+                .param("host", hostId).param("state", report.state().name()).param("role", role)
+                .param("report", Wire.toJson(report)).param("silent", silentSeconds)
+                .param("id", report.instanceId())
                 .update();
         if (rows == 0) {
             return; // an instance this host still runs but the database no longer has, or not yet placed
