@@ -38,6 +38,7 @@ public final class DevStack implements AutoCloseable {
 
     private final DevOptions options;
     private final List<AutoCloseable> started = new ArrayList<>();
+    private final List<ConfigurableApplicationContext> extraGuests = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private FileChannel lockChannel;
     private EmbeddedDatabase database;
@@ -105,6 +106,22 @@ public final class DevStack implements AutoCloseable {
                 "redtrove.guest.data-dir=" + dir.resolve("guest"),
                 "redtrove.guest.port-range=" + options.guestPortRange(),
                 "redtrove.guest.stop-redis-on-shutdown=false"));
+    }
+
+    /**
+     * Starts one more guest agent in this JVM, standing for another host: its own data dir, host id
+     * and port range. Used to see placement across hosts; it is stopped with the stack.
+     */
+    public ConfigurableApplicationContext startExtraGuestAgent(String hostId, String portRange) {
+        Path dir = options.dataDir().toAbsolutePath().resolve("guest-" + hostId);
+        ConfigurableApplicationContext extra = run(GuestAgentApplication.builder().properties(
+                "redtrove.guest.data-dir=" + dir,
+                "redtrove.guest.host-id=" + hostId,
+                "redtrove.guest.host-name=" + hostId,
+                "redtrove.guest.port-range=" + portRange,
+                "redtrove.guest.stop-redis-on-shutdown=true"));
+        extraGuests.add(extra);
+        return extra;
     }
 
     /**
@@ -238,6 +255,7 @@ public final class DevStack implements AutoCloseable {
             }
         }
         closeQuietly(guest);
+        extraGuests.forEach(DevStack::closeQuietly);
         closeQuietly(taskmanager);
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
