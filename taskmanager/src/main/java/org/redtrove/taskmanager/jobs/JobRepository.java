@@ -33,7 +33,8 @@ public class JobRepository {
     }
 
     /**
-     * Claims the job for {@code owner} unless it is finished or another live owner holds it.
+     * Claims the job for {@code owner} unless it is finished or its lease is held, by another process
+     * or by this one: a live lease is never taken over, so one job never runs twice at once.
      *
      * @return true when the caller may run the job now
      */
@@ -43,7 +44,7 @@ public class JobRepository {
                        lease_until = now() + make_interval(secs => :secs), attempts = attempts + 1,
                        updated_at = now()
                  where id = :id and state in ('QUEUED', 'RUNNING')
-                   and (lease_until is null or lease_until < now() or lease_owner = :owner)""")
+                   and (lease_until is null or lease_until < now())""")
                 .param("owner", owner).param("secs", lease.toSeconds()).param("id", id)
                 .update() == 1;
     }
@@ -80,9 +81,10 @@ public class JobRepository {
                 .params(key, Wire.toJson(value), id).update();
     }
 
+    /** A value of the progress document as JSON text (a string comes back quoted), if recorded. */
     public Optional<String> progressValue(UUID id, String key) {
-        return jdbc.sql("select progress ->> ? from jobs where id = ?").params(key, id)
-                .query(String.class).optional();
+        return jdbc.sql("select (progress -> ?)::text from jobs where id = ?").params(key, id)
+                .query(String.class).optional().filter(json -> json != null);
     }
 
     public void finish(UUID id, JobState state, String error) {

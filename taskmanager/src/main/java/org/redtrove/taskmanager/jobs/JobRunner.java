@@ -39,13 +39,15 @@ public class JobRunner {
 
     /** Runs the job if it is ours to run. Returns normally whatever the job's outcome. */
     public void run(UUID jobId) {
-        if (!jobs.claim(jobId, Messaging.PROCESS_ID, properties.jobLease())) {
-            log.debug("Job {} is finished or leased elsewhere; nothing to do", jobId);
+        if (running.contains(jobId) || !jobs.claim(jobId, Messaging.PROCESS_ID, properties.jobLease())) {
+            log.debug("Job {} is finished or leased; nothing to do", jobId);
             return;
         }
         Job job = jobs.find(jobId).orElseThrow();
         JobExecutor executor = executors.get(job.kind());
-        running.add(jobId);
+        if (!running.add(jobId)) {
+            return; // another consumer thread of this process claimed it at the same moment
+        }
         try {
             if (executor == null) {
                 throw new JobFailedException("This taskmanager cannot run " + job.kind() + " jobs.");

@@ -45,7 +45,7 @@ public class EjectExecutor implements JobExecutor {
         UUID masterId = context.job().instanceId();
         UUID chosenId;
         if (context.isDone(PROMOTED)) {
-            chosenId = UUID.fromString(context.recorded("chosen").orElseThrow().replace("\"", ""));
+            chosenId = org.redtrove.common.Wire.fromJson(context.recorded("chosen").orElseThrow(), UUID.class);
         } else {
             List<Instance> replicas = instances.replicasOf(masterId);
             String history = instances.lastReportedReplId(masterId).orElse(null);
