@@ -172,6 +172,61 @@ class ReplicationLifecycleTest {
     }
 
     @Test
+    void aRestartedGuestAgentKeepsEveryMembersRoleAndCanStillEject() throws Exception {
+        String source = createActive("agent-src");
+        try (Jedis redis = redis(source)) {
+            redis.set("before-restart", "1");
+        }
+        List<String> replicas = createReplicas(source, "agent-r", 2);
+        for (String replica : replicas) {
+            awaitValue(replica, "before-restart", "1");
+        }
+        long sourcePid = pid(source);
+        List<Long> replicaPids = new java.util.ArrayList<>();
+        for (String replica : replicas) {
+            replicaPids.add(pid(replica));
+        }
+
+        stack.stopGuestAgent();
+        stack.startGuestAgent();
+        Thread.sleep(2500);
+
+        // Same processes, same roles, still replicating.
+        assertThat(pid(source)).isEqualTo(sourcePid);
+        for (int i = 0; i < replicas.size(); i++) {
+            assertThat(pid(replicas.get(i))).isEqualTo(replicaPids.get(i));
+            try (Jedis redis = redis(replicas.get(i))) {
+                assertThatThrownBy(() -> redis.set("x", "y")).hasMessageContaining("READONLY");
+            }
+        }
+        try (Jedis redis = redis(source)) {
+            redis.set("after-restart", "2");
+        }
+        for (String replica : replicas) {
+            awaitValue(replica, "after-restart", "2");
+            assertThat(view(replica).get("status").asString()).isEqualTo("ACTIVE");
+        }
+
+        // The new agent still knows its replicas completed a sync, so they remain eligible.
+        stop(sourcePid);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        var reply = trove.trove("POST", "/instances/" + source + "/action", "{\"eject_replica_source\":{}}");
+        while (reply.status() == 400 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            reply = trove.trove("POST", "/instances/" + source + "/action", "{\"eject_replica_source\":{}}");
+        }
+        assertThat(reply.status()).as(reply.body()).isEqualTo(202);
+        JsonNode job = awaitJob(source, "EJECT");
+        assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        assertThat(job.get("progress").get("ranking").get("excluded")).as(job.toString()).isEmpty();
+        String chosen = job.get("progress").get("chosen").asString();
+        try (Jedis redis = redis(chosen)) {
+            assertThat(redis.get("after-restart")).isEqualTo("2");
+            redis.set("new-master", "yes");
+        }
+    }
+
+    @Test
     void aSourceThatDoesNotPersistIsRefusedReplicas() throws Exception {
         String source = createActive("volatile");
         try (Jedis redis = redis(source)) {

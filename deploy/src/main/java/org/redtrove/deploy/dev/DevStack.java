@@ -51,6 +51,7 @@ public final class DevStack implements AutoCloseable {
     private String adminPassword;
     private String adminProjectId;
     private int apiPort;
+    private int brokerPort;
 
     private DevStack(DevOptions options) {
         this.options = options;
@@ -85,8 +86,8 @@ public final class DevStack implements AutoCloseable {
         if (options.amqpUrl() != null) {
             amqpUrl = options.amqpUrl();
         } else {
-            broker = EmbeddedBroker.start(dir.resolve("broker"), Processes.freePort());
-            started.add(broker);
+            brokerPort = Processes.freePort();
+            broker = EmbeddedBroker.start(dir.resolve("broker"), brokerPort);
             amqpUrl = broker.url();
         }
         taskmanager = run(TaskManagerApplication.builder());
@@ -106,6 +107,25 @@ public final class DevStack implements AutoCloseable {
                 "redtrove.guest.data-dir=" + dir.resolve("guest"),
                 "redtrove.guest.port-range=" + options.guestPortRange(),
                 "redtrove.guest.stop-redis-on-shutdown=false"));
+    }
+
+    /**
+     * Stops the embedded broker, as a broker outage would: the services keep running and retry.
+     * Messages in flight are lost with it, as with any in-memory broker.
+     */
+    public void stopBroker() {
+        if (broker == null) {
+            throw new IllegalStateException("this stack uses an external broker");
+        }
+        broker.close();
+        broker = null;
+    }
+
+    /** Starts the embedded broker again on the same port, empty. */
+    public void startBroker() throws Exception {
+        if (broker == null) {
+            broker = EmbeddedBroker.start(options.dataDir().toAbsolutePath().resolve("broker"), brokerPort);
+        }
     }
 
     /**
@@ -257,6 +277,9 @@ public final class DevStack implements AutoCloseable {
         closeQuietly(guest);
         extraGuests.forEach(DevStack::closeQuietly);
         closeQuietly(taskmanager);
+        if (broker != null) {
+            broker.close();
+        }
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();
