@@ -60,6 +60,14 @@ public final class Benchmarks {
             b.skeleton();
             b.replication(dataMb, rounds);
             b.report(out);
+        } finally {
+            deleteTree(work); // several copies of the data set
+        }
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
@@ -104,6 +112,7 @@ public final class Benchmarks {
         double rawSeconds;
         RawRedis rawA = new RawRedis(work.resolve("raw-a"), password);
         RawRedis rawB = new RawRedis(work.resolve("raw-b"), password);
+        awaitQuiet(List.of(masterPort), password);
         try (Jedis m = jedis(masterPort, password)) {
             m.configSet("repl-diskless-sync-delay", "5");
             m.configSet("repl-diskless-sync-max-replicas", "2");
@@ -119,6 +128,13 @@ public final class Benchmarks {
             m.configSet("repl-diskless-sync-delay", "0");
             m.configSet("repl-diskless-sync-max-replicas", "0");
         }
+        // The hand-made replicas leave the master (keeping their data for the FAILOVER baseline)
+        // and finish their post-sync AOF rewrite before RedTrove is measured.
+        try (Jedis a = rawA.jedis(); Jedis b = rawB.jedis()) {
+            a.replicaofNoOne();
+            b.replicaofNoOne();
+        }
+        awaitQuiet(List.of(masterPort, rawA.port, rawB.port), password);
 
         long t0 = System.nanoTime();
         String lastReplica = api.create("{\"instance\":{\"name\":\"bench-replica\",\"replica_of\":\"" + masterId
@@ -138,11 +154,11 @@ public final class Benchmarks {
         members.addAll(replicas);
         promote(members, password, rounds);
         try (Jedis a = rawA.jedis(); Jedis b = rawB.jedis()) {
-            a.replicaofNoOne();
             long target = Long.parseLong(info(a, "replication", "master_repl_offset"));
             b.replicaof("127.0.0.1", rawA.port);
             awaitInSync(b, target);
         }
+        awaitQuiet(List.of(rawA.port, rawB.port), password);
         failover(rawA, rawB, password, rounds);
         rawA.close();
         rawB.close();
@@ -154,12 +170,15 @@ public final class Benchmarks {
         for (String id : members) {
             endpoints.add(new WriteLoad.Member("127.0.0.1", api.show(id).get("port").asInt(), password));
         }
+        List<Integer> memberPorts = endpoints.stream().map(WriteLoad.Member::port).toList();
+        awaitQuiet(memberPorts, password);
         long fullSyncsBefore = fullSyncs(endpoints);
         List<Double> gaps = new ArrayList<>();
         List<Double> jobPauses = new ArrayList<>();
         String master = members.get(0);
         try (WriteLoad load = new WriteLoad(endpoints)) {
             for (int i = 0; i < rounds; i++) {
+                awaitQuiet(memberPorts, password);
                 Thread.sleep(500);
                 String candidate = api.replicas(master).get(i % 2);
                 load.openWindow();
@@ -204,6 +223,7 @@ public final class Benchmarks {
         RawRedis replica = b;
         try (WriteLoad load = new WriteLoad(endpoints)) {
             for (int i = 0; i < rounds; i++) {
+                awaitQuiet(List.of(a.port, b.port), password);
                 Thread.sleep(500);
                 try (Jedis r = replica.jedis()) {
                     awaitLinkUp(r);
@@ -242,6 +262,9 @@ public final class Benchmarks {
         String master = members.get(0);
         List<String> replicas = api.replicas(master);
         int masterPort = api.show(master).get("port").asInt();
+        List<String> all = new ArrayList<>(replicas);
+        all.add(master);
+        awaitQuiet(ports(all), password);
         long pid = redisPid(masterPort);
         signal("STOP", pid);
         long stopped = System.nanoTime();
@@ -332,6 +355,39 @@ public final class Benchmarks {
             Thread.sleep(5);
         }
         throw new IllegalStateException("replica never got in sync");
+    }
+
+    /**
+     * Waits until none of these servers is saving or rewriting its AOF (a replica rewrites its AOF
+     * right after a full sync: a fork and a full write of the data set). Each phase is measured on
+     * a quiet machine, so that it is not charged for the previous phase's background work.
+     */
+    private double awaitQuiet(List<Integer> ports, String password) throws InterruptedException {
+        long t0 = System.nanoTime();
+        long deadline = t0 + Duration.ofMinutes(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean quiet = true;
+            for (int port : ports) {
+                try (Jedis j = jedis(port, password)) {
+                    String p = j.info("persistence");
+                    quiet &= p.contains("rdb_bgsave_in_progress:0") && p.contains("aof_rewrite_in_progress:0")
+                            && p.contains("aof_rewrite_scheduled:0");
+                }
+            }
+            if (quiet) {
+                return (System.nanoTime() - t0) / 1e6;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("background saves did not finish");
+    }
+
+    private List<Integer> ports(List<String> ids) throws Exception {
+        List<Integer> ports = new ArrayList<>();
+        for (String id : ids) {
+            ports.add(api.show(id).get("port").asInt());
+        }
+        return ports;
     }
 
     private static void awaitLinkUp(Jedis replica) throws InterruptedException {

@@ -86,6 +86,9 @@ final class InstanceDirectory {
                 // A replica must hold exactly the master's data: evicting keys would silently diverge.
                 "maxmemory-policy noeviction",
                 "appendonly yes",
+                // The AOF is the persistence; RDB save points on top would fork and write the whole
+                // data set again every busy minute, competing with syncs and with the replicas.
+                "save \"\"",
                 "dir " + quotePath(dir),
                 "pidfile " + quotePath(dir.resolve(PID_FILE)),
                 "logfile " + quotePath(logFile()),

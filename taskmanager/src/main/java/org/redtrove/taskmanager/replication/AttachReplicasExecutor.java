@@ -120,7 +120,10 @@ public class AttachReplicasExecutor implements JobExecutor {
             last = info == null ? String.valueOf(report.state())
                     : "link " + (info.masterLinkUp() ? "up" : "down") + (info.syncInProgress() ? ", syncing" : "")
                     + ", offset " + info.processedOffset() + " of " + target;
-            sleep(25);
+            // A full sync takes seconds and every probe interrupts a replica that is loading its
+            // data, so ask rarely until the link is up, then often to catch the offset.
+            boolean linked = info != null && info.masterLinkUp() && !info.syncInProgress();
+            sleep(linked ? 10 : 250);
         }
         throw new JobFailedException("The replica did not complete its sync within "
                 + replication.syncTimeout().toSeconds() + " s (" + last + ").");
