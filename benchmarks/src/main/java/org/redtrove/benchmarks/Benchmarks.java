@@ -40,12 +40,14 @@ public final class Benchmarks {
         int dataMb = 1024;
         int rounds = 5;
         Path out = Path.of("benchmarks/results/latest.json");
+        boolean keepData = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--jar" -> jar = Path.of(args[++i]);
                 case "--data-mb" -> dataMb = Integer.parseInt(args[++i]);
                 case "--promotes" -> rounds = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
+                case "--keep-data" -> keepData = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -61,7 +63,11 @@ public final class Benchmarks {
             b.replication(dataMb, rounds);
             b.report(out);
         } finally {
-            deleteTree(work); // several copies of the data set
+            if (keepData) {
+                System.out.println("Data and Redis logs kept in " + work);
+            } else {
+                deleteTree(work); // several copies of the data set
+            }
         }
     }
 
@@ -140,13 +146,13 @@ public final class Benchmarks {
         String lastReplica = api.create("{\"instance\":{\"name\":\"bench-replica\",\"replica_of\":\"" + masterId
                 + "\",\"replica_count\":2}}").get("id").asString();
         List<String> replicas = api.replicas(masterId);
-        api.awaitActive(Duration.ofMinutes(30), replicas.toArray(String[]::new));
+        api.awaitActive(Duration.ofMinutes(30), Duration.ofMillis(250), replicas.toArray(String[]::new));
         double attachSeconds = (System.nanoTime() - t0) / 1e9;
         results.put("attach2Replicas", Map.of("redtroveSeconds", round(attachSeconds), "rawSyncSeconds",
-                round(rawSeconds), "ratio", round(attachSeconds / rawSeconds), "goalRatio", 1.1,
+                round(rawSeconds), "ratio", Math.round(attachSeconds / rawSeconds * 100) / 100.0, "goalRatio", 1.1,
                 "lastReplica", lastReplica));
         row("attach 2 replicas, " + mb(usedBytes) + " (RedTrove API → both ACTIVE)", fmt(attachSeconds, "s"),
-                "raw sync by hand " + fmt(rawSeconds, "s") + " (×" + fmt(attachSeconds / rawSeconds, "") + ")",
+                "raw sync by hand " + fmt(rawSeconds, "s") + String.format(" (×%.2f)", attachSeconds / rawSeconds),
                 "≤ 1.1 × raw");
 
         // Promote under a steady write load, then Redis's own FAILOVER on a hand-made pair of the same data.
@@ -284,19 +290,26 @@ public final class Benchmarks {
             }
             double ejectMillis = -1;
             long deadline = accepted + Duration.ofSeconds(60).toNanos();
-            outer:
-            while (System.nanoTime() < deadline) {
-                for (int port : ports) {
-                    try (Jedis j = new Jedis("127.0.0.1", port, 200)) {
-                        j.auth(password);
-                        j.set("bench:eject", "written");
-                        ejectMillis = (System.nanoTime() - accepted) / 1e6;
-                        break outer;
-                    } catch (RuntimeException notYet) {
-                        // still a read-only replica
+            List<Jedis> probes = new ArrayList<>();
+            for (int port : ports) {
+                probes.add(jedis(port, password));
+            }
+            try {
+                outer:
+                while (System.nanoTime() < deadline) {
+                    for (Jedis j : probes) {
+                        try {
+                            j.set("bench:eject", "written");
+                            ejectMillis = (System.nanoTime() - accepted) / 1e6;
+                            break outer;
+                        } catch (RuntimeException notYet) {
+                            // still a read-only replica
+                        }
                     }
+                    Thread.sleep(1);
                 }
-                Thread.sleep(2);
+            } finally {
+                probes.forEach(Jedis::close);
             }
             api.awaitActive(Duration.ofSeconds(60), replicas.toArray(String[]::new));
             JsonNode job = api.call("GET", "/instances/" + master + "/jobs", null).body().get("jobs").get(0);
@@ -321,7 +334,7 @@ public final class Benchmarks {
             if ("ERROR".equals(view.get("status").asString())) {
                 throw new IllegalStateException("promote failed: " + view);
             }
-            Thread.sleep(5);
+            Thread.sleep(50); // the write gap is measured by the writer, not by this poll
         }
         throw new IllegalStateException("role of " + id + " did not change");
     }

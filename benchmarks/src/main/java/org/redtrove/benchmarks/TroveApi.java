@@ -77,8 +77,16 @@ final class TroveApi {
         return ids;
     }
 
-    /** Polls (every 20 ms) until every instance is ACTIVE with no task running. */
+    /** Polls every 20 ms until every instance is ACTIVE with no task running. */
     void awaitActive(Duration timeout, String... ids) throws Exception {
+        awaitActive(timeout, Duration.ofMillis(20), ids);
+    }
+
+    /**
+     * Polls until every instance is ACTIVE. For long operations poll slowly: each poll is an
+     * authenticated request served by the same machine that does the work being measured.
+     */
+    void awaitActive(Duration timeout, Duration every, String... ids) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             boolean all = true;
@@ -92,7 +100,7 @@ final class TroveApi {
             if (all) {
                 return;
             }
-            Thread.sleep(20);
+            Thread.sleep(every.toMillis());
         }
         throw new IllegalStateException("not ACTIVE in time: " + String.join(",", ids));
     }
