@@ -65,7 +65,7 @@ public class CreateExecutor implements JobExecutor {
             if (now.serverStatus() == ServerStatus.ACTIVE) {
                 return;
             }
-            InstanceBuilder.sleep(100);
+            JobContext.sleep(100);
         }
         throw new JobFailedException("Redis did not answer within " + timeout.toSeconds() + " s of being started.");
     }

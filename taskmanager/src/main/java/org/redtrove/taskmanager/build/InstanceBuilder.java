@@ -8,6 +8,7 @@ import org.redtrove.common.RedisState;
 import org.redtrove.taskmanager.guest.GuestCalls;
 import org.redtrove.taskmanager.instances.Instance;
 import org.redtrove.taskmanager.instances.InstanceRepository;
+import org.redtrove.taskmanager.jobs.JobContext;
 import org.redtrove.taskmanager.jobs.JobFailedException;
 import org.redtrove.taskmanager.placement.HostSelector;
 import org.springframework.stereotype.Component;
@@ -66,17 +67,8 @@ public class InstanceBuilder {
             if (reply.isOk() && reply.instance().state() == RedisState.FAILED) {
                 break;
             }
-            sleep(50);
+            JobContext.sleep(50);
         }
         throw new JobFailedException("Redis did not start: " + last);
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new JobFailedException("Interrupted.");
-        }
     }
 }

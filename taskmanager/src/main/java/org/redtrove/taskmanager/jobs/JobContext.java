@@ -67,6 +67,16 @@ public final class JobContext {
         return jobs.progressValue(job.id(), key);
     }
 
+    /** Waits between polls; an interrupted wait (the process is stopping) ends the job's attempt. */
+    public static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JobFailedException("Interrupted.");
+        }
+    }
+
     private void done(String name) {
         jobs.stepDone(job.id(), name);
         completed.add(name);

@@ -123,7 +123,7 @@ public class AttachReplicasExecutor implements JobExecutor {
             // A full sync takes seconds and every probe interrupts a replica that is loading its
             // data, so ask rarely until the link is up, then often to catch the offset.
             boolean linked = info != null && info.masterLinkUp() && !info.syncInProgress();
-            sleep(linked ? 10 : 250);
+            JobContext.sleep(linked ? 10 : 250);
         }
         throw new JobFailedException("The replica did not complete its sync within "
                 + replication.syncTimeout().toSeconds() + " s (" + last + ").");
@@ -138,15 +138,6 @@ public class AttachReplicasExecutor implements JobExecutor {
                 instances.setFault(id, TaskStatus.BUILDING_ERROR_REPLICA, error);
                 instances.setServerStatus(id, ServerStatus.ERROR);
             }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new JobFailedException("Interrupted.");
         }
     }
 }
