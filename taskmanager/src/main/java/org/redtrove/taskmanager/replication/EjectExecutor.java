@@ -1,10 +1,14 @@
 package org.redtrove.taskmanager.replication;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.redtrove.common.JobKind;
 import org.redtrove.common.TaskStatus;
+import org.redtrove.common.Wire;
 import org.redtrove.taskmanager.instances.Instance;
 import org.redtrove.taskmanager.instances.InstanceRepository;
 import org.redtrove.taskmanager.jobs.Job;
@@ -29,10 +33,12 @@ public class EjectExecutor implements JobExecutor {
 
     private final InstanceRepository instances;
     private final ReplicationGuests guests;
+    private final Repointing repointing;
 
-    public EjectExecutor(InstanceRepository instances, ReplicationGuests guests) {
+    public EjectExecutor(InstanceRepository instances, ReplicationGuests guests, Repointing repointing) {
         this.instances = instances;
         this.guests = guests;
+        this.repointing = repointing;
     }
 
     @Override
@@ -45,7 +51,7 @@ public class EjectExecutor implements JobExecutor {
         UUID masterId = context.job().instanceId();
         UUID chosenId;
         if (context.isDone(PROMOTED)) {
-            chosenId = org.redtrove.common.Wire.fromJson(context.recorded("chosen").orElseThrow(), UUID.class);
+            chosenId = Wire.fromJson(context.recorded("chosen").orElseThrow(), UUID.class);
         } else {
             List<Instance> replicas = instances.replicasOf(masterId);
             String history = instances.lastReportedReplId(masterId).orElse(null);
@@ -62,34 +68,23 @@ public class EjectExecutor implements JobExecutor {
             });
             log.info("Ejected {}: promoted {}", masterId, chosenId);
         }
-        Instance newMaster = instances.get(chosenId);
-        List<String> failures = new ArrayList<>();
-        List<Instance> rest = instances.replicasOf(masterId);
-        guests.runParallel(rest.stream().<Runnable>map(replica -> () -> {
-            try {
-                context.step("repoint-" + replica.id(), () -> {
-                    guests.attach(replica, newMaster);
-                    instances.setReplicaOf(replica.id(), chosenId);
-                });
-            } catch (RuntimeException e) {
-                synchronized (failures) {
-                    failures.add(replica.id() + ": " + e.getMessage());
-                }
-                instances.setFault(replica.id(), TaskStatus.EJECTION_ERROR, e.getMessage());
-            }
-        }).toList());
+        Map<String, Instance> followers = new LinkedHashMap<>();
+        instances.replicasOf(masterId).forEach(r -> followers.put("repoint-" + r.id(), r));
+        List<Repointing.Failure> failures = repointing.repoint(context, followers, chosenId,
+                TaskStatus.EJECTION_ERROR);
         instances.setTask(masterId, TaskStatus.NONE);
         instances.setTask(chosenId, TaskStatus.NONE);
         instances.clearFault(chosenId);
+        Set<UUID> failed = Repointing.failedIds(failures);
         for (Instance replica : instances.replicasOf(chosenId)) {
-            if (failures.stream().noneMatch(f -> f.startsWith(replica.id().toString()))) {
+            if (!failed.contains(replica.id())) {
                 instances.setTask(replica.id(), TaskStatus.NONE);
             }
         }
         if (!failures.isEmpty()) {
             throw new JobFailedException("eject-replica-source " + masterId
                     + ": the following replicas may not follow the new source " + chosenId + ": "
-                    + String.join("; ", failures));
+                    + Repointing.describe(failures));
         }
     }
 

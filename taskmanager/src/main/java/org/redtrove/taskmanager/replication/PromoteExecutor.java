@@ -1,8 +1,10 @@
 package org.redtrove.taskmanager.replication;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -40,11 +42,14 @@ public class PromoteExecutor implements JobExecutor {
 
     private final InstanceRepository instances;
     private final ReplicationGuests guests;
+    private final Repointing repointing;
     private final ReplicationProperties properties;
 
-    public PromoteExecutor(InstanceRepository instances, ReplicationGuests guests, ReplicationProperties properties) {
+    public PromoteExecutor(InstanceRepository instances, ReplicationGuests guests, Repointing repointing,
+                           ReplicationProperties properties) {
         this.instances = instances;
         this.guests = guests;
+        this.repointing = repointing;
         this.properties = properties;
     }
 
@@ -68,8 +73,8 @@ public class PromoteExecutor implements JobExecutor {
                 .toList();
 
         SwitchoverPlan plan;
-        if (candidate.replicaOf() == null && candidateAlreadyPromoted(context)) {
-            plan = resumePlan(masterId, candidateId, others);
+        if (candidate.replicaOf() == null && context.isDone(PROMOTED)) {
+            plan = SwitchoverPlanner.resume(masterId, candidateId, others);
         } else {
             var decision = SwitchoverPlanner.plan(guests.observe(master), guests.observe(candidate), others);
             plan = decision.plan().orElseThrow(() -> new JobFailedException(decision.refusal()));
@@ -78,14 +83,16 @@ public class PromoteExecutor implements JobExecutor {
 
         boolean paused = false;
         boolean committed = false;
-        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<Runnable> followers = new ArrayList<>();
+        List<Repointing.Failure> failures = List.of();
+        Map<String, Instance> followers = new LinkedHashMap<>();
         long pausedOffset = -1;
-        long began = System.nanoTime();
+        long pausedAt = 0;
+        long pauseMillis = -1;
         try {
             for (SwitchoverPlan.Step step : plan.steps()) {
                 if (step instanceof PauseWrites p) {
                     pausedOffset = guests.pauseWrites(members.get(p.master()));
+                    pausedAt = System.nanoTime();
                     paused = true;
                 } else if (step instanceof AwaitCatchUp a) {
                     if (!guests.awaitOffset(members.get(a.candidate()), pausedOffset)) {
@@ -100,17 +107,17 @@ public class PromoteExecutor implements JobExecutor {
                     });
                     committed = true;
                 } else if (step instanceof Repoint r) {
-                    followers.add(() -> follow(context, members.get(r.replica()), r.newMaster(),
-                            "repoint-" + r.replica(), failures));
+                    followers.put("repoint-" + r.replica(), members.get(r.replica()));
                 } else if (step instanceof DemoteOldMaster d) {
-                    followers.add(() -> follow(context, members.get(d.oldMaster()), d.newMaster(),
-                            "demote-old-master", failures));
+                    followers.put("demote-old-master", members.get(d.oldMaster()));
                 } else if (step instanceof Unpause u) {
                     // The followers are independent of each other: all of them at once, so the
                     // pause lasts one round trip for them instead of one per member.
-                    guests.runParallel(followers);
-                    followers.clear();
+                    failures = repointing.repoint(context, followers, plan.candidate(), TaskStatus.PROMOTION_ERROR);
                     guests.unpause(members.get(u.oldMaster()));
+                    if (paused) {
+                        pauseMillis = (System.nanoTime() - pausedAt) / 1_000_000;
+                    }
                     paused = false;
                 }
             }
@@ -130,46 +137,21 @@ public class PromoteExecutor implements JobExecutor {
         if (pausedOffset >= 0) {
             context.progress("pausedOffset", pausedOffset);
         }
-        context.progress("writePauseMillis", (System.nanoTime() - began) / 1_000_000);
+        if (pauseMillis >= 0) {
+            context.progress("writePauseMillis", pauseMillis);
+        }
+        Set<UUID> failed = Repointing.failedIds(failures);
         for (Instance member : members.values()) {
-            if (failures.stream().noneMatch(f -> f.startsWith(member.id().toString()))) {
+            if (!failed.contains(member.id())) {
                 instances.setTask(member.id(), TaskStatus.NONE);
                 instances.clearFault(member.id());
             }
         }
         if (!failures.isEmpty()) {
             throw new JobFailedException("promote-to-replica-source " + candidateId
-                    + ": the following instances may not have been switched: " + String.join("; ", failures));
+                    + ": the following instances may not have been switched: " + Repointing.describe(failures));
         }
         log.info("Promoted {} in place of {}", candidateId, masterId);
-    }
-
-    /** Points one member at the new master; a failure is collected, and the member marked, not thrown. */
-    private void follow(JobContext context, Instance member, UUID newMasterId, String stepName,
-                        List<String> failures) {
-        try {
-            Instance newMaster = instances.get(newMasterId);
-            context.step(stepName, () -> {
-                guests.attach(member, newMaster);
-                instances.setReplicaOf(member.id(), newMasterId);
-            });
-        } catch (RuntimeException e) {
-            failures.add(member.id() + ": " + e.getMessage());
-            instances.setFault(member.id(), TaskStatus.PROMOTION_ERROR, e.getMessage());
-        }
-    }
-
-    private static boolean candidateAlreadyPromoted(JobContext context) {
-        return context.isDone(PROMOTED);
-    }
-
-    private static SwitchoverPlan resumePlan(UUID masterId, UUID candidateId, List<UUID> others) {
-        List<SwitchoverPlan.Step> steps = new ArrayList<>();
-        steps.add(new PromoteCandidate(candidateId));
-        others.forEach(o -> steps.add(new Repoint(o, candidateId)));
-        steps.add(new DemoteOldMaster(masterId, candidateId));
-        steps.add(new Unpause(masterId));
-        return new SwitchoverPlan(masterId, candidateId, steps);
     }
 
     @Override

@@ -63,14 +63,25 @@ public final class SwitchoverPlanner {
         List<SwitchoverPlan.Step> steps = new ArrayList<>();
         steps.add(new SwitchoverPlan.PauseWrites(mid));
         steps.add(new SwitchoverPlan.AwaitCatchUp(cid, mid));
-        steps.add(new SwitchoverPlan.PromoteCandidate(cid));
+        steps.addAll(resume(mid, cid, others).steps());
+        return Decision.of(new SwitchoverPlan(mid, cid, List.copyOf(steps)));
+    }
+
+    /**
+     * The committed part of a switchover, from the promotion on: what a job that stopped after
+     * promoting the candidate still has to do. Every step is idempotent, so repeating one that
+     * had been done before the stop is harmless.
+     */
+    public static SwitchoverPlan resume(UUID master, UUID candidate, List<UUID> others) {
+        List<SwitchoverPlan.Step> steps = new ArrayList<>();
+        steps.add(new SwitchoverPlan.PromoteCandidate(candidate));
         for (UUID other : others) {
-            if (!other.equals(cid)) {
-                steps.add(new SwitchoverPlan.Repoint(other, cid));
+            if (!other.equals(candidate)) {
+                steps.add(new SwitchoverPlan.Repoint(other, candidate));
             }
         }
-        steps.add(new SwitchoverPlan.DemoteOldMaster(mid, cid));
-        steps.add(new SwitchoverPlan.Unpause(mid));
-        return Decision.of(new SwitchoverPlan(mid, cid, List.copyOf(steps)));
+        steps.add(new SwitchoverPlan.DemoteOldMaster(master, candidate));
+        steps.add(new SwitchoverPlan.Unpause(master));
+        return new SwitchoverPlan(master, candidate, List.copyOf(steps));
     }
 }

@@ -50,6 +50,17 @@ class SwitchoverPlannerTest {
     }
 
     @Test
+    void aResumedSwitchoverCarriesOnFromThePromotionWithoutPausingAgain() {
+        var full = SwitchoverPlanner.plan(master(), candidate(true, true, HISTORY), List.of(C, R)).plan().orElseThrow();
+
+        var resumed = SwitchoverPlanner.resume(M, C, List.of(C, R));
+
+        assertThat(resumed.steps()).containsExactly(new PromoteCandidate(C), new Repoint(R, C),
+                new DemoteOldMaster(M, C), new Unpause(M));
+        assertThat(full.steps().subList(2, full.steps().size())).isEqualTo(resumed.steps());
+    }
+
+    @Test
     void refusesACandidateWhoseLinkIsDown() {
         var decision = SwitchoverPlanner.plan(master(), candidate(false, true, HISTORY), List.of(C));
 

@@ -1,0 +1,67 @@
+package org.redtrove.taskmanager.replication;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.redtrove.common.TaskStatus;
+import org.redtrove.taskmanager.instances.Instance;
+import org.redtrove.taskmanager.instances.InstanceRepository;
+import org.redtrove.taskmanager.jobs.JobContext;
+import org.springframework.stereotype.Component;
+
+/**
+ * Points members of a set at their new master, all at once: each is an independent REPLICAOF that
+ * continues by partial resync, so the whole set follows in one round trip. Each member is a job
+ * step of its own, so a resumed job skips the ones already done. A member that fails is marked
+ * with the job's error task and reported; the others go on. Used by promote and by eject.
+ */
+@Component
+public class Repointing {
+
+    /** One member that could not be pointed at the new master. */
+    public record Failure(UUID instanceId, String message) {
+    }
+
+    private final InstanceRepository instances;
+    private final ReplicationGuests guests;
+
+    public Repointing(InstanceRepository instances, ReplicationGuests guests) {
+        this.instances = instances;
+        this.guests = guests;
+    }
+
+    /**
+     * @param membersByStep the members to re-point, each under the name of its job step
+     * @param errorTask     the task a member that fails is left in
+     */
+    public List<Failure> repoint(JobContext context, Map<String, Instance> membersByStep, UUID newMasterId,
+                                 TaskStatus errorTask) {
+        Instance newMaster = instances.get(newMasterId);
+        List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
+        guests.runParallel(membersByStep.entrySet().stream().<Runnable>map(entry -> () -> {
+            Instance member = entry.getValue();
+            try {
+                context.step(entry.getKey(), () -> {
+                    guests.attach(member, newMaster);
+                    instances.setReplicaOf(member.id(), newMasterId);
+                });
+            } catch (RuntimeException e) {
+                failures.add(new Failure(member.id(), e.getMessage()));
+                instances.setFault(member.id(), errorTask, e.getMessage());
+            }
+        }).toList());
+        return List.copyOf(failures);
+    }
+
+    public static Set<UUID> failedIds(List<Failure> failures) {
+        return failures.stream().map(Failure::instanceId).collect(Collectors.toSet());
+    }
+
+    public static String describe(List<Failure> failures) {
+        return failures.stream().map(f -> f.instanceId() + ": " + f.message()).collect(Collectors.joining("; "));
+    }
+}
