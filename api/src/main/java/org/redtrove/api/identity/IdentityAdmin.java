@@ -1,7 +1,6 @@
 package org.redtrove.api.identity;
 
 import java.util.UUID;
-import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -16,10 +15,11 @@ public class IdentityAdmin {
     private static final String DOMAIN = "default";
 
     private final IdentityRepository repository;
-    private final BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder();
+    private final Passwords passwords;
 
-    public IdentityAdmin(IdentityRepository repository) {
+    public IdentityAdmin(IdentityRepository repository, Passwords passwords) {
         this.repository = repository;
+        this.passwords = passwords;
     }
 
     /** Creates what is missing and answers the project's id. */
@@ -32,13 +32,13 @@ public class IdentityAdmin {
                     return id;
                 });
         String userId = repository.userByName(user, DOMAIN).map(existing -> {
-            if (!bcrypt.matches(password, existing.passwordHash())) {
-                repository.updatePasswordHash(existing.id(), bcrypt.encode(password));
+            if (!passwords.matches(password, existing.passwordHash())) {
+                repository.updatePasswordHash(existing.id(), passwords.hash(password));
             }
             return existing.id();
         }).orElseGet(() -> {
             String id = newId();
-            repository.insertUser(id, user, DOMAIN, bcrypt.encode(password), projectId);
+            repository.insertUser(id, user, DOMAIN, passwords.hash(password), projectId);
             return id;
         });
         repository.assignRole(userId, projectId, "admin");

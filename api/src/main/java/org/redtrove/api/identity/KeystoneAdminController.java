@@ -12,7 +12,6 @@ import org.redtrove.api.web.JsonBodyReader;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -43,13 +42,15 @@ class KeystoneAdminController {
     private final IdentityRepository repository;
     private final TokenService tokens;
     private final JsonBodyReader bodies;
-    private final BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder();
+    private final Passwords passwords;
     private final SecureRandom random = new SecureRandom();
 
-    KeystoneAdminController(IdentityRepository repository, TokenService tokens, JsonBodyReader bodies) {
+    KeystoneAdminController(IdentityRepository repository, TokenService tokens, JsonBodyReader bodies,
+                            Passwords passwords) {
         this.repository = repository;
         this.tokens = tokens;
         this.bodies = bodies;
+        this.passwords = passwords;
     }
 
     // --- projects ---
@@ -191,7 +192,7 @@ class KeystoneAdminController {
         String password = optionalString(user, "user", "password");
         String id = IdentityAdmin.newId();
         try {
-            repository.insertUser(id, name, domainId, bcrypt.encode(password == null ? unguessable() : password),
+            repository.insertUser(id, name, domainId, passwords.hash(password == null ? unguessable() : password),
                     defaultProject, optionalString(user, "user", "email"),
                     optionalBoolean(user, "user", "enabled", true));
         } catch (DuplicateKeyException e) {
@@ -226,7 +227,7 @@ class KeystoneAdminController {
         }
         String password = optionalString(user, "user", "password");
         if (password != null) {
-            repository.updatePasswordHash(id, bcrypt.encode(password));
+            repository.updatePasswordHash(id, passwords.hash(password));
         }
         return Map.of("user", KeystoneViews.user(findUser(id), v3(request)));
     }

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import org.redtrove.api.fault.KeystoneError;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -33,19 +32,21 @@ public class TokenService {
     private static final String DEFAULT_DOMAIN = "default";
 
     private final SecureRandom random = new SecureRandom();
-    private final BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder();
     private final IdentityRepository repository;
+    private final Passwords passwords;
     private final Duration ttl;
 
-    public TokenService(IdentityRepository repository, @Value("${redtrove.identity.token-ttl:1h}") Duration ttl) {
+    public TokenService(IdentityRepository repository, Passwords passwords,
+                        @Value("${redtrove.identity.token-ttl:1h}") Duration ttl) {
         this.repository = repository;
+        this.passwords = passwords;
         this.ttl = ttl;
     }
 
     @Transactional
     Issued issue(PasswordAuthRequest request) {
         IdentityRepository.User user = findUser(request.user()).orElseThrow(KeystoneError::unauthorized);
-        if (!user.enabled() || !user.domain().enabled() || !bcrypt.matches(request.password(), user.passwordHash())) {
+        if (!user.enabled() || !user.domain().enabled() || !passwords.matches(request.password(), user.passwordHash())) {
             throw KeystoneError.unauthorized();
         }
         IdentityRepository.Project project = null;
