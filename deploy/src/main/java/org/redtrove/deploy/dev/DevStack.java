@@ -37,7 +37,6 @@ public final class DevStack implements AutoCloseable {
     public static final String ADMIN_PROJECT = "admin";
 
     private final DevOptions options;
-    private final List<AutoCloseable> started = new ArrayList<>();
     private final List<ConfigurableApplicationContext> extraGuests = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private FileChannel lockChannel;
@@ -80,7 +79,6 @@ public final class DevStack implements AutoCloseable {
             dbUrl = options.dbUrl();
         } else {
             database = EmbeddedDatabase.start(dir.resolve("postgres"), Processes.freePort());
-            started.add(database);
             dbUrl = database.jdbcUrl();
         }
         if (options.amqpUrl() != null) {
@@ -277,16 +275,8 @@ public final class DevStack implements AutoCloseable {
         closeQuietly(guest);
         extraGuests.forEach(DevStack::closeQuietly);
         closeQuietly(taskmanager);
-        if (broker != null) {
-            broker.close();
-        }
-        for (int i = started.size() - 1; i >= 0; i--) {
-            try {
-                started.get(i).close();
-            } catch (Exception e) {
-                log.warn("Could not stop {}: {}", started.get(i).getClass().getSimpleName(), e.getMessage());
-            }
-        }
+        closeQuietly(broker);
+        closeQuietly(database);
         if (lockChannel != null) {
             try {
                 lockChannel.close();
@@ -296,12 +286,12 @@ public final class DevStack implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(ConfigurableApplicationContext context) {
-        if (context != null) {
+    private static void closeQuietly(AutoCloseable service) {
+        if (service != null) {
             try {
-                context.close();
-            } catch (RuntimeException e) {
-                log.warn("Error while stopping {}: {}", context.getId(), e.getMessage());
+                service.close();
+            } catch (Exception e) {
+                log.warn("Could not stop {}: {}", service.getClass().getSimpleName(), e.getMessage());
             }
         }
     }
