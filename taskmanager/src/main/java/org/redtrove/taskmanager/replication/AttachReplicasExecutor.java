@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.redtrove.common.InstanceReport;
 import org.redtrove.common.JobKind;
 import org.redtrove.common.ReplicationInfo;
@@ -67,18 +66,14 @@ public class AttachReplicasExecutor implements JobExecutor {
         List<Instance> pending = context.job().params().instanceIds().stream()
                 .map(instances::get).filter(r -> !r.deleted() && r.serverStatus() != ServerStatus.ACTIVE).toList();
         guests.configureSource(source, pending.size());
-        AtomicInteger failed = new AtomicInteger();
-        List<String> failures = new ArrayList<>();
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         try {
             guests.runParallel(pending.stream().<Runnable>map(replica -> () -> {
                 try {
                     attach(replica, source);
                 } catch (RuntimeException e) {
-                    failed.incrementAndGet();
                     String message = e.getMessage() == null ? e.toString() : e.getMessage();
-                    synchronized (failures) {
-                        failures.add(replica.id() + ": " + message);
-                    }
+                    failures.add(replica.id() + ": " + message);
                     instances.setFault(replica.id(), TaskStatus.BUILDING_ERROR_REPLICA, message);
                     instances.setServerStatus(replica.id(), ServerStatus.ERROR);
                     log.warn("Replica {} of {} could not be attached: {}", replica.id(), source.id(), message);
@@ -88,8 +83,8 @@ public class AttachReplicasExecutor implements JobExecutor {
             // The sync delay is only worth paying while several replicas attach at once.
             guests.configureSource(instances.get(source.id()), 0);
         }
-        if (failed.get() > 0) {
-            throw new JobFailedException(failed.get() + " of " + pending.size() + " replicas could not be attached: "
+        if (!failures.isEmpty()) {
+            throw new JobFailedException(failures.size() + " of " + pending.size() + " replicas could not be attached: "
                     + String.join("; ", failures));
         }
     }
