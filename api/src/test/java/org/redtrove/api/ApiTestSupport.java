@@ -4,15 +4,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.redtrove.api.identity.IdentityAdmin;
+import org.redtrove.embedded.EmbeddedDatabase;
+import org.redtrove.embedded.SharedTestDatabase;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -25,9 +26,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs the api on a random port against a fresh PostgreSQL database (the local server at
- * 127.0.0.1:5432), created for each test class and dropped after it. Seeds a redis version 7.0 as
- * the default, an admin, and two member users in projects "alpha" and "beta".
+ * Runs the api on a random port against a fresh database of its own, created for each test class
+ * in the embedded PostgreSQL these tests share (nothing needs to run on the machine) and dropped
+ * after it. Seeds a redis version 7.0 as the default, an admin, and two member users in projects
+ * "alpha" and "beta".
  */
 @SpringBootTest(classes = ApiApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=api", "redtrove.outbox.relay-enabled=false",
@@ -35,29 +37,36 @@ import tools.jackson.databind.json.JsonMapper;
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 public abstract class ApiTestSupport {
 
-    protected static final String ADMIN_URL = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
     protected static final JsonMapper JSON = JsonMapper.builder().build();
     protected static final String VERSION_ID = "0b7c1f7e-1111-4a2b-9c3d-000000000070";
 
     private static String database;
 
     @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) throws SQLException {
-        database = "redtrove_api_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        execute("create database " + database);
-        registry.add("spring.datasource.url",
-                () -> "jdbc:postgresql://127.0.0.1:5432/" + database + "?user=postgres");
+    static void database(DynamicPropertyRegistry registry) {
+        database = SharedTestDatabase.newDatabase("redtrove_api_test");
+        EmbeddedDatabase postgres = SharedTestDatabase.get();
+        String url = postgres.jdbcUrl(database);
+        registry.add("spring.datasource.url", () -> url);
+        registry.add("spring.datasource.username", () -> EmbeddedDatabase.USER);
+        registry.add("spring.datasource.password", postgres::password);
+        registry.add("redtrove.secrets.key-file", () -> KEY_FILE.toString());
+    }
+
+    /** One installation key for every api these tests start (the Keystone stand-in's too). */
+    protected static final Path KEY_FILE = keyFile();
+
+    private static Path keyFile() {
+        try {
+            return Files.createTempDirectory("redtrove-test-key").resolve("secret.key");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @AfterAll
-    static void dropDatabase() throws SQLException {
-        execute("drop database if exists " + database + " with (force)");
-    }
-
-    private static void execute(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(ADMIN_URL); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+    static void dropDatabase() {
+        SharedTestDatabase.dropDatabase(database);
     }
 
     @Value("${local.server.port}")

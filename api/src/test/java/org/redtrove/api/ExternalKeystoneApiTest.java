@@ -6,13 +6,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.redtrove.embedded.EmbeddedDatabase;
+import org.redtrove.embedded.SharedTestDatabase;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -30,13 +27,16 @@ class ExternalKeystoneApiTest extends ApiTestSupport {
     private static int keystonePort;
 
     @DynamicPropertySource
-    static void externalKeystone(DynamicPropertyRegistry registry) throws SQLException {
-        keystoneDatabase = "redtrove_api_keystone_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        execute("create database " + keystoneDatabase);
+    static void externalKeystone(DynamicPropertyRegistry registry) {
+        keystoneDatabase = SharedTestDatabase.newDatabase("redtrove_api_keystone");
+        EmbeddedDatabase postgres = SharedTestDatabase.get();
         // builder properties are defaults, below api.properties: set the keys its placeholders read
         keystone = ApiApplication.builder().properties(
                 "redtrove.api.port=0",
-                "redtrove.db.url=jdbc:postgresql://127.0.0.1:5432/" + keystoneDatabase + "?user=postgres",
+                "redtrove.db.url=" + postgres.jdbcUrl(keystoneDatabase),
+                "redtrove.db.user=" + EmbeddedDatabase.USER,
+                "redtrove.db.password=" + postgres.password(),
+                "redtrove.secrets.key-file=" + KEY_FILE,
                 "redtrove.outbox.relay-enabled=false",
                 "spring.rabbitmq.listener.simple.auto-startup=false",
                 "redtrove.identity.bootstrap.user=svc",
@@ -50,17 +50,11 @@ class ExternalKeystoneApiTest extends ApiTestSupport {
     }
 
     @AfterAll
-    static void stopKeystone() throws SQLException {
+    static void stopKeystone() {
         if (keystone != null) {
             keystone.close();
         }
-        execute("drop database if exists " + keystoneDatabase + " with (force)");
-    }
-
-    private static void execute(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(ADMIN_URL); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        SharedTestDatabase.dropDatabase(keystoneDatabase);
     }
 
     private final HttpClient client = HttpClient.newHttpClient();

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.redtrove.deploy.dev.Processes;
+import org.redtrove.embedded.Processes;
 import redis.clients.jedis.Jedis;
 import tools.jackson.databind.JsonNode;
 

@@ -12,15 +12,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.redtrove.deploy.dev.Processes;
+import org.redtrove.embedded.LocalService;
+import org.redtrove.embedded.Processes;
+import org.redtrove.embedded.RequiresLocalServices;
 import redis.clients.jedis.Jedis;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The production shape: api, taskmanager and guestagent as three processes of the same jar,
  * against the machine's running PostgreSQL (127.0.0.1:5432) and RabbitMQ (127.0.0.1:5672). Each
- * run gets its own database and queue prefix, so it cannot disturb anything else there.
+ * run gets its own database and queue prefix, so it cannot disturb anything else there. Skipped,
+ * saying so, where those are not running; .ci/run starts them and requires it.
  */
+@RequiresLocalServices({LocalService.POSTGRESQL, LocalService.RABBITMQ})
 class SeparateServicesIT {
 
     private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";

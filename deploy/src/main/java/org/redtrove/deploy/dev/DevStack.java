@@ -6,16 +6,15 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import org.redtrove.api.ApiApplication;
 import org.redtrove.api.identity.IdentityAdmin;
-import org.redtrove.deploy.embedded.EmbeddedBroker;
-import org.redtrove.deploy.embedded.EmbeddedDatabase;
+import org.redtrove.embedded.EmbeddedBroker;
+import org.redtrove.embedded.EmbeddedDatabase;
+import org.redtrove.embedded.PrivateFiles;
+import org.redtrove.embedded.Processes;
 import org.redtrove.guestagent.GuestAgentApplication;
 import org.redtrove.taskmanager.TaskManagerApplication;
 import org.slf4j.Logger;
@@ -46,6 +45,8 @@ public final class DevStack implements AutoCloseable {
     private ConfigurableApplicationContext guest;
     private ConfigurableApplicationContext api;
     private String dbUrl;
+    private String dbUser;
+    private String dbPassword;
     private String amqpUrl;
     private String adminPassword;
     private String adminProjectId;
@@ -69,7 +70,7 @@ public final class DevStack implements AutoCloseable {
 
     private void startAll() throws Exception {
         Path dir = options.dataDir().toAbsolutePath();
-        Files.createDirectories(dir);
+        PrivateFiles.createDirectory(dir);
         lock(dir);
         apiPort = options.apiPort() == 0 ? Processes.freePort() : options.apiPort();
         if (!Processes.portFree(apiPort)) {
@@ -78,14 +79,16 @@ public final class DevStack implements AutoCloseable {
         if (options.dbUrl() != null) {
             dbUrl = options.dbUrl();
         } else {
-            database = EmbeddedDatabase.start(dir.resolve("postgres"), Processes.freePort());
+            database = EmbeddedDatabase.start(dir, Processes.freePort());
             dbUrl = database.jdbcUrl();
+            dbUser = EmbeddedDatabase.USER;
+            dbPassword = database.password();
         }
         if (options.amqpUrl() != null) {
             amqpUrl = options.amqpUrl();
         } else {
             brokerPort = Processes.freePort();
-            broker = EmbeddedBroker.start(dir.resolve("broker"), brokerPort);
+            broker = startEmbeddedBroker();
             amqpUrl = broker.url();
         }
         taskmanager = run(TaskManagerApplication.builder());
@@ -122,8 +125,14 @@ public final class DevStack implements AutoCloseable {
     /** Starts the embedded broker again on the same port, empty. */
     public void startBroker() throws Exception {
         if (broker == null) {
-            broker = EmbeddedBroker.start(options.dataDir().toAbsolutePath().resolve("broker"), brokerPort);
+            broker = startEmbeddedBroker();
         }
+    }
+
+    /** The broker's password is kept in the data dir, so a restarted broker takes the same one. */
+    private EmbeddedBroker startEmbeddedBroker() throws Exception {
+        Path dir = options.dataDir().toAbsolutePath();
+        return EmbeddedBroker.start(dir.resolve("broker"), brokerPort, PrivateFiles.secret(dir.resolve("broker-password")));
     }
 
     /**
@@ -153,13 +162,20 @@ public final class DevStack implements AutoCloseable {
         }
     }
 
+    /** Passwords go in as properties of this JVM, never on a command line another user could read. */
     private ConfigurableApplicationContext run(SpringApplicationBuilder builder) {
+        List<String> properties = new ArrayList<>(List.of(
+                "redtrove.db.url=" + dbUrl,
+                "redtrove.amqp.url=" + amqpUrl,
+                "redtrove.amqp.prefix=" + options.amqpPrefix(),
+                "redtrove.secrets.key-file=" + options.dataDir().toAbsolutePath().resolve("secret.key")));
+        if (dbPassword != null) {
+            properties.add("redtrove.db.user=" + dbUser);
+            properties.add("redtrove.db.password=" + dbPassword);
+        }
         return builder
                 .registerShutdownHook(false) // this stack closes them, in order
-                .properties(
-                        "redtrove.db.url=" + dbUrl,
-                        "redtrove.amqp.url=" + amqpUrl,
-                        "redtrove.amqp.prefix=" + options.amqpPrefix())
+                .properties(properties.toArray(String[]::new))
                 .run();
     }
 
@@ -174,15 +190,7 @@ public final class DevStack implements AutoCloseable {
     }
 
     private static String adminPassword(Path dir) throws IOException {
-        Path file = dir.resolve("admin-password");
-        if (Files.exists(file)) {
-            return Files.readString(file).trim();
-        }
-        byte[] random = new byte[18];
-        new SecureRandom().nextBytes(random);
-        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        writeSecret(file, password + "\n");
-        return password;
+        return PrivateFiles.secret(dir.resolve("admin-password"));
     }
 
     private void writeOpenrc(Path dir) throws IOException {
@@ -199,13 +207,7 @@ public final class DevStack implements AutoCloseable {
                 export OS_REGION_NAME=RegionOne
                 export TROVECLIENT_UUID_CACHE_DIR=%s
                 """.formatted(apiUrl(), ADMIN_USER, adminPassword, ADMIN_PROJECT, dir.resolve("troveclient"));
-        writeSecret(dir.resolve("openrc"), openrc);
-    }
-
-    private static void writeSecret(Path file, String content) throws IOException {
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, content);
+        PrivateFiles.write(dir.resolve("openrc"), openrc);
     }
 
     private void awaitHost(Duration timeout) throws InterruptedException {

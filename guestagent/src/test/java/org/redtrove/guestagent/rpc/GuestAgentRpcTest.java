@@ -2,18 +2,11 @@ package org.redtrove.guestagent.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.qpid.server.SystemLauncher;
-import org.apache.qpid.server.SystemLauncherListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +17,9 @@ import org.redtrove.common.GuestRequest;
 import org.redtrove.common.Queues;
 import org.redtrove.common.RedisState;
 import org.redtrove.common.Wire;
+import org.redtrove.embedded.EmbeddedBroker;
+import org.redtrove.embedded.PrivateFiles;
+import org.redtrove.embedded.Processes;
 import org.redtrove.guestagent.GuestAgentApplication;
 import org.redtrove.guestagent.HostIdentity;
 import org.springframework.amqp.core.AmqpAdmin;
@@ -32,6 +28,7 @@ import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.context.ConfigurableApplicationContext;
+import redis.clients.jedis.Jedis;
 
 /**
  * The whole agent (Spring context, RPC listener, heartbeats) over a real AMQP 0-9-1 broker (embedded
@@ -41,7 +38,7 @@ class GuestAgentRpcTest {
 
     @TempDir
     static Path dir;
-    private static SystemLauncher broker;
+    private static EmbeddedBroker broker;
     private static ConfigurableApplicationContext agent;
     private static RabbitTemplate rabbit;
     private static String prefix;
@@ -50,14 +47,10 @@ class GuestAgentRpcTest {
 
     @BeforeAll
     static void startBrokerAndAgent() throws Exception {
-        int amqpPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            amqpPort = s.getLocalPort();
-        }
-        broker = startBroker(dir.resolve("qpid"), amqpPort);
+        broker = EmbeddedBroker.start(dir.resolve("qpid"), Processes.freePort(), PrivateFiles.newSecret());
         prefix = "test-" + UUID.randomUUID();
         agent = GuestAgentApplication.builder().properties(
-                "redtrove.amqp.url=amqp://guest:guest@127.0.0.1:" + amqpPort,
+                "redtrove.amqp.url=" + broker.url(),
                 "redtrove.amqp.prefix=" + prefix,
                 "redtrove.guest.data-dir=" + dir.resolve("guest"),
                 "redtrove.guest.port-range=28000-28999",
@@ -69,45 +62,26 @@ class GuestAgentRpcTest {
         agent.getBean(AmqpAdmin.class).declareQueue(new Queue(replies, false, false, false));
     }
 
-    private static SystemLauncher startBroker(Path workDir, int port) throws Exception {
-        Files.createDirectories(workDir);
-        ClassLoader loader = GuestAgentRpcTest.class.getClassLoader();
-        Map<String, Object> attributes = new HashMap<>();
-        attributes.put("type", "Memory");
-        attributes.put("initialConfigurationLocation",
-                loader.getResource("guestagent-test-qpid.json").toExternalForm());
-        attributes.put("initialSystemPropertiesLocation",
-                loader.getResource("guestagent-test-qpid.properties").toExternalForm());
-        attributes.put("startupLoggedToSystemOut", false);
-        attributes.put("context", Map.of("qpid.amqp_port", String.valueOf(port),
-                "qpid.work_dir", workDir.toString(), "qpid.home_dir", workDir.toString()));
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        SystemLauncher launcher = new SystemLauncher(new SystemLauncherListener.DefaultSystemLauncherListener() {
-            @Override
-            public void errorOnStartup(RuntimeException e) {
-                failure.set(e);
-            }
-        });
-        launcher.startup(attributes);
-        if (failure.get() != null) {
-            throw failure.get();
-        }
-        return launcher;
-    }
-
     @AfterAll
     static void stopAgentAndBroker() {
         if (agent != null) {
             agent.close(); // stop-redis-on-shutdown: every redis-server stops with it
         }
         if (broker != null) {
-            broker.shutdown();
+            broker.close();
         }
     }
 
     /** Sends requests with distinct correlation ids; answers the reply to the given one. */
     private static void send(byte[] body, String correlationId) {
+        send(body, correlationId, null);
+    }
+
+    private static void send(byte[] body, String correlationId, Long deadline) {
         MessageProperties props = new MessageProperties();
+        if (deadline != null) {
+            props.setHeader(Queues.DEADLINE_HEADER, deadline);
+        }
         props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
         props.setReplyTo(replies);
         props.setCorrelationId(correlationId);
@@ -161,6 +135,40 @@ class GuestAgentRpcTest {
             assertThat(timedOut.error()).contains("within 3000 ms");
         } finally {
             call(new GuestRequest.Delete(id));
+        }
+    }
+
+    @Test
+    void requestsReadAfterTheirDeadlineAreNeverRun() throws Exception {
+        UUID master = UUID.randomUUID();
+        GuestReply prepared = call(new GuestRequest.Prepare(master, "rpc-pw", 32L << 20));
+        assertThat(prepared.isOk()).isTrue();
+        UUID never = UUID.randomUUID();
+        try {
+            long past = System.currentTimeMillis() - 1000;
+            // As a request left in the durable queue while the agent was down would arrive.
+            send(Wire.encode(new GuestRequest.PauseWrites(master, 10_000)), "late-pause", past);
+            send(Wire.encode(new GuestRequest.Prepare(never, "rpc-pw", 32L << 20)), "late-prepare", past);
+            send(Wire.encode(new GuestRequest.Describe(master)), "on-time", System.currentTimeMillis() + 10_000);
+
+            Message reply = rabbit.receive(replies, 10_000);
+            assertThat(reply.getMessageProperties().getCorrelationId()).isEqualTo("on-time");
+            assertThat(rabbit.receive(replies, 1000)).as("no answer to an expired request").isNull();
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            GuestReply described;
+            do {
+                described = call(new GuestRequest.Describe(master));
+            } while (described.instance().state() != RedisState.RUNNING && System.nanoTime() < deadline);
+            try (Jedis redis = new Jedis("127.0.0.1", described.instance().port(), 2000)) {
+                redis.auth("rpc-pw");
+                redis.set("written", "at once"); // a paused master would hold this past the timeout
+                assertThat(redis.get("written")).isEqualTo("at once");
+            }
+            assertThat(call(new GuestRequest.Describe(never)).error()).contains("no instance");
+        } finally {
+            call(new GuestRequest.Delete(master));
+            call(new GuestRequest.Delete(never));
         }
     }
 

@@ -1,4 +1,4 @@
-package org.redtrove.deploy.dev;
+package org.redtrove.embedded;
 
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -1,7 +1,6 @@
-package org.redtrove.deploy.embedded;
+package org.redtrove.embedded;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,22 +9,27 @@ import org.apache.qpid.server.SystemLauncher;
 import org.apache.qpid.server.SystemLauncherListener;
 
 /**
- * An AMQP 0-9-1 broker inside this JVM (Apache Qpid Broker-J, in-memory). Messages do not survive
- * a restart; nothing is lost by that, because jobs live in PostgreSQL and the taskmanager
- * re-publishes unfinished ones (JobRecovery).
+ * An AMQP 0-9-1 broker inside this JVM (Apache Qpid Broker-J, in-memory), on 127.0.0.1 with one
+ * user and a password of the caller's: guest requests carry Redis passwords, so no other local
+ * user may read the queues. Messages do not survive a restart; nothing is lost by that, because
+ * jobs live in PostgreSQL and the taskmanager re-publishes unfinished ones (JobRecovery).
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
+    public static final String USER = "redtrove";
+
     private final SystemLauncher launcher;
     private final int port;
+    private final String password;
 
-    private EmbeddedBroker(SystemLauncher launcher, int port) {
+    private EmbeddedBroker(SystemLauncher launcher, int port, String password) {
         this.launcher = launcher;
         this.port = port;
+        this.password = password;
     }
 
-    public static EmbeddedBroker start(Path workDir, int port) throws Exception {
-        Files.createDirectories(workDir);
+    public static EmbeddedBroker start(Path workDir, int port, String password) throws Exception {
+        PrivateFiles.restrictDirectory(workDir);
         ClassLoader loader = EmbeddedBroker.class.getClassLoader();
         Map<String, Object> attributes = new HashMap<>();
         attributes.put("type", "Memory");
@@ -36,6 +40,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         attributes.put("startupLoggedToSystemOut", false);
         attributes.put("context", Map.of(
                 "qpid.amqp_port", String.valueOf(port),
+                "qpid.user", USER,
+                "qpid.password", password,
                 "qpid.work_dir", workDir.toString(),
                 "qpid.home_dir", workDir.toString()));
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
@@ -47,16 +53,20 @@ public final class EmbeddedBroker implements AutoCloseable {
             }
         });
         launcher.startup(attributes);
-        EmbeddedBroker broker = new EmbeddedBroker(launcher, port);
         if (failure.get() != null) {
             throw new IOException("The embedded AMQP broker did not start: " + failure.get().getMessage(),
                     failure.get());
         }
-        return broker;
+        return new EmbeddedBroker(launcher, port, password);
     }
 
+    public int port() {
+        return port;
+    }
+
+    /** The broker's URL with its credentials, for Spring's spring.rabbitmq.addresses. */
     public String url() {
-        return "amqp://guest:guest@127.0.0.1:" + port;
+        return "amqp://" + USER + ":" + password + "@127.0.0.1:" + port;
     }
 
     @Override
