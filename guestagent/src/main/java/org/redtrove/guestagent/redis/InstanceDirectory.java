@@ -7,11 +7,13 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.redtrove.common.Wire;
@@ -20,7 +22,8 @@ import org.redtrove.common.Wire;
  * The on-disk home of one instance, {@code <data-dir>/instances/<uuid>/}: redis.conf, the included
  * replication.conf, instance.json, and what redis-server writes itself (pid, log, AOF and RDB files).
  * Files that hold the password are created 0600 and replaced by rename, so a crash never leaves a
- * half-written config for the next start.
+ * half-written config for the next start. The directory is 0700 and redis-server runs with umask
+ * 077 (see {@link RedisProcess}), so its AOF and RDB files are the service user's alone too.
  */
 final class InstanceDirectory {
 
@@ -38,6 +41,11 @@ final class InstanceDirectory {
      */
     record InstanceRecord(UUID id, int port, long maxmemoryBytes, String syncedWith) {
     }
+
+    private static final Set<PosixFilePermission> PRIVATE_DIR =
+            PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> PRIVATE_FILE =
+            PosixFilePermissions.fromString("rw-------");
 
     private final Path dir;
 
@@ -63,7 +71,8 @@ final class InstanceDirectory {
 
     void create(InstanceRecord record, String bindAddress, String password) {
         try {
-            Files.createDirectories(dir);
+            Files.createDirectories(dir.getParent());
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
             writePrivate(dir.resolve(REPLICATION_CONF), ReplicationSettings.NONE.render());
             writePrivate(redisConf(), redisConfText(record, bindAddress, password));
             // instance.json last: a directory without it is an unfinished Prepare and is not adopted.
@@ -113,7 +122,7 @@ final class InstanceDirectory {
 
     void writeRecord(InstanceRecord record) {
         try {
-            writeAtomically(dir.resolve(INSTANCE_JSON), Wire.toJson(record), false);
+            writePrivate(dir.resolve(INSTANCE_JSON), Wire.toJson(record));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -151,6 +160,22 @@ final class InstanceDirectory {
         }
     }
 
+    /**
+     * Makes everything in the directory private: for instances created before their files were
+     * (an agent upgrade), and for files a Redis started by an older agent created without umask.
+     */
+    void restrictToOwner() {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.toList()) {
+                if (!Files.isSymbolicLink(p)) {
+                    Files.setPosixFilePermissions(p, Files.isDirectory(p) ? PRIVATE_DIR : PRIVATE_FILE);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not restrict " + dir + " to its owner", e);
+        }
+    }
+
     OptionalLong readPid() {
         try {
             Path f = dir.resolve(PID_FILE);
@@ -160,6 +185,13 @@ final class InstanceDirectory {
             return OptionalLong.of(Long.parseLong(Files.readString(f).trim()));
         } catch (IOException | NumberFormatException e) {
             return OptionalLong.empty();
+        }
+    }
+
+    /** redis.log, created private if missing: the agent opens it for Redis's stdout before Redis runs. */
+    void createLogFile() throws IOException {
+        if (!Files.exists(logFile())) {
+            Files.createFile(logFile(), PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
         }
     }
 
@@ -190,17 +222,12 @@ final class InstanceDirectory {
         }
     }
 
+    /** Write a private temp file beside the target and rename it over: readers see the old or the new file. */
     private static void writePrivate(Path target, String content) throws IOException {
-        writeAtomically(target, content, true);
-    }
-
-    /** Write a temp file beside the target and rename it over: readers see the old or the new file. */
-    private static void writeAtomically(Path target, String content, boolean secret) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--")));
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
         } catch (FileAlreadyExistsException e) {
             throw new IOException("concurrent write of " + target, e);
         }

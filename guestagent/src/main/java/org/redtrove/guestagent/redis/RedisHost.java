@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,6 +84,7 @@ public final class RedisHost implements AutoCloseable {
     public void start() {
         try {
             Files.createDirectories(settings.instancesDir());
+            Files.setPosixFilePermissions(settings.instancesDir(), PosixFilePermissions.fromString("rwx------"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + settings.instancesDir(), e);
         }
@@ -93,6 +95,7 @@ public final class RedisHost implements AutoCloseable {
                 continue;
             }
             try {
+                dir.restrictToOwner();
                 ManagedInstance instance = load(dir);
                 instances.put(instance.id(), instance);
                 adoptOrStart(instance);

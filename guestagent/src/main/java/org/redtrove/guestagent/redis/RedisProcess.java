@@ -35,14 +35,17 @@ final class RedisProcess {
      * Starts redis-server in a new session: a Ctrl-C in the agent's terminal signals the terminal's
      * foreground process group, and Redis must not die with the agent. setsid does not fork when its
      * caller is not a group leader (a JVM child never is), so the pid we hold is redis-server's own.
+     * A shell sets umask 077 first and execs the rest, so the AOF and RDB files Redis creates are
+     * readable by the service user alone; Redis has no setting of its own for their mode.
      */
     static RedisProcess start(RedisBinary binary, InstanceDirectory dir) throws IOException {
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "umask 077 && exec \"$@\"", "redis-server"));
         if (Files.isExecutable(SETSID)) {
             command.add(SETSID.toString());
         }
         command.add(binary.path().toString());
         command.add(dir.redisConf().toAbsolutePath().toString());
+        dir.createLogFile();
         Process p = new ProcessBuilder(command)
                 .directory(dir.path().toFile())
                 .redirectInput(Redirect.from(Path.of("/dev/null").toFile()))

@@ -80,6 +80,31 @@ class RedisHostTest {
     }
 
     @Test
+    void instanceFilesAreReadableByTheServiceUserAlone() throws Exception {
+        UUID id = UUID.randomUUID();
+        InstanceReport report = prepareRunning(id);
+        try (Jedis jedis = connect(report.port(), PASSWORD)) {
+            jedis.set("secret", "data");
+            jedis.save(); // an RDB file beside the AOF
+        }
+        Path instanceDir = dataDir.resolve("instances").resolve(id.toString());
+        assertThat(mode(dataDir.resolve("instances"))).isEqualTo("rwx------");
+        java.util.List<Path> all;
+        try (var walk = Files.walk(instanceDir)) {
+            all = walk.toList();
+        }
+        assertThat(all).anyMatch(p -> p.getFileName().toString().endsWith(".rdb"))
+                .anyMatch(p -> p.getFileName().toString().contains(".aof"));
+        for (Path p : all) {
+            assertThat(mode(p)).as(p.toString()).isEqualTo(Files.isDirectory(p) ? "rwx------" : "rw-------");
+        }
+    }
+
+    private static String mode(Path p) throws java.io.IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
+    @Test
     void preparingTwiceKeepsOnePortAndOneProcess() {
         UUID id = UUID.randomUUID();
         InstanceReport first = prepareRunning(id);
