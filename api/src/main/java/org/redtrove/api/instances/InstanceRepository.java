@@ -36,24 +36,26 @@ class InstanceRepository {
             """;
 
     private final JdbcClient jdbc;
+    private final InstancePasswords passwords;
 
-    InstanceRepository(JdbcClient jdbc) {
+    InstanceRepository(JdbcClient jdbc, InstancePasswords passwords) {
         this.jdbc = jdbc;
+        this.passwords = passwords;
     }
 
     Optional<InstanceRow> find(UUID id) {
-        return jdbc.sql(SELECT + " and i.id = :id").param("id", id).query(InstanceRepository::row).optional();
+        return jdbc.sql(SELECT + " and i.id = :id").param("id", id).query(this::row).optional();
     }
 
     Optional<InstanceRow> findForUpdate(UUID id) {
         return jdbc.sql(SELECT + " and i.id = :id for update of i").param("id", id)
-                .query(InstanceRepository::row).optional();
+                .query(this::row).optional();
     }
 
     /** The replicas of a source, locked in id order so that concurrent actions lock in one order. */
     List<InstanceRow> lockReplicas(UUID sourceId) {
         return jdbc.sql(SELECT + " and i.replica_of = :id order by i.id for update of i").param("id", sourceId)
-                .query(InstanceRepository::row).list();
+                .query(this::row).list();
     }
 
     boolean hasReplicas(UUID id) {
@@ -96,7 +98,7 @@ class InstanceRepository {
         }
         sql.append(" order by i.created_at desc, i.id desc limit :limit");
         params.put("limit", limit + 1);
-        return jdbc.sql(sql.toString()).params(params).query(InstanceRepository::row).list();
+        return jdbc.sql(sql.toString()).params(params).query(this::row).list();
     }
 
     /** clock_timestamp, not now(): replicas created in one transaction keep their creation order. */
@@ -109,7 +111,7 @@ class InstanceRepository {
                                 :password, :volume, clock_timestamp(), clock_timestamp())""")
                 .param("id", instance.id()).param("project", instance.projectId()).param("name", instance.name())
                 .param("flavor", instance.flavorId()).param("version", instance.datastoreVersionId())
-                .param("replicaOf", instance.replicaOf()).param("password", instance.password())
+                .param("replicaOf", instance.replicaOf()).param("password", passwords.seal(instance.password()))
                 .param("volume", instance.volumeSize())
                 .update();
     }
@@ -151,7 +153,7 @@ class InstanceRepository {
                 .query(Boolean.class).single();
     }
 
-    private static InstanceRow row(ResultSet rs, int n) throws SQLException {
+    private InstanceRow row(ResultSet rs, int n) throws SQLException {
         return new InstanceRow(
                 rs.getObject("id", UUID.class), rs.getString("project_id"), rs.getString("name"),
                 rs.getInt("flavor_id"), rs.getInt("disk_gb"), rs.getObject("datastore_version_id", UUID.class),
@@ -159,7 +161,7 @@ class InstanceRepository {
                 rs.getString("task_status"), rs.getString("server_status"), rs.getString("service_status"),
                 rs.getObject("service_status_updated", OffsetDateTime.class),
                 rs.getObject("replica_of", UUID.class), rs.getString("host_address"),
-                (Integer) rs.getObject("port"), rs.getString("password"), (Integer) rs.getObject("volume_size"),
+                (Integer) rs.getObject("port"), passwords.open(rs.getString("password")), (Integer) rs.getObject("volume_size"),
                 rs.getString("fault_message"), rs.getString("fault_details"),
                 rs.getObject("fault_created", OffsetDateTime.class),
                 rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class));

@@ -25,13 +25,15 @@ public class InstanceRepository {
             """;
 
     private final JdbcClient jdbc;
+    private final InstancePasswords passwords;
 
-    public InstanceRepository(JdbcClient jdbc) {
+    public InstanceRepository(JdbcClient jdbc, InstancePasswords passwords) {
         this.jdbc = jdbc;
+        this.passwords = passwords;
     }
 
     public Optional<Instance> find(UUID id) {
-        return jdbc.sql(SELECT + " where i.id = ?").param(id).query(InstanceRepository::map).optional();
+        return jdbc.sql(SELECT + " where i.id = ?").param(id).query(this::map).optional();
     }
 
     public Instance get(UUID id) {
@@ -40,7 +42,7 @@ public class InstanceRepository {
 
     public List<Instance> replicasOf(UUID sourceId) {
         return jdbc.sql(SELECT + " where i.replica_of = ? and not i.deleted order by i.created_at, i.id")
-                .param(sourceId).query(InstanceRepository::map).list();
+                .param(sourceId).query(this::map).list();
     }
 
     public void place(UUID id, String hostId) {
@@ -103,11 +105,11 @@ public class InstanceRepository {
                 .param(id).query(String.class).optional();
     }
 
-    private static Instance map(ResultSet rs, int row) throws SQLException {
+    private Instance map(ResultSet rs, int row) throws SQLException {
         return new Instance(rs.getObject("id", UUID.class), rs.getString("project_id"), rs.getString("name"),
                 rs.getInt("flavor_id"), rs.getLong("ram_mb") * 1024 * 1024,
                 TaskStatus.valueOf(rs.getString("task_status")), ServerStatus.valueOf(rs.getString("server_status")),
                 rs.getObject("replica_of", UUID.class), rs.getString("host_id"), rs.getString("address"),
-                (Integer) rs.getObject("port"), rs.getString("password"), rs.getBoolean("deleted"));
+                (Integer) rs.getObject("port"), passwords.open(rs.getString("password")), rs.getBoolean("deleted"));
     }
 }

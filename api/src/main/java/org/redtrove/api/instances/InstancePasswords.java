@@ -1,0 +1,30 @@
+package org.redtrove.api.instances;
+
+import java.nio.file.Path;
+import org.redtrove.common.secrets.SecretBox;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * The Redis password of a set, as it is kept in instances.password: sealed with the installation's
+ * key (redtrove.secrets.key-file), never in plain text. The owner still reads it through the API.
+ */
+@Component
+class InstancePasswords {
+
+    static final String PURPOSE = "instances.password";
+
+    private final SecretBox box;
+
+    InstancePasswords(@Value("${redtrove.secrets.key-file:./secret.key}") Path keyFile) {
+        this.box = SecretBox.fromKeyFile(keyFile);
+    }
+
+    String seal(String password) {
+        return box.seal(PURPOSE, password);
+    }
+
+    String open(String stored) {
+        return box.open(PURPOSE, stored);
+    }
+}

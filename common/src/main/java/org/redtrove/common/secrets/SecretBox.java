@@ -1,0 +1,124 @@
+package org.redtrove.common.secrets;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Encrypts secrets that must be stored in the database (Redis passwords) with a key kept outside
+ * it, so a copy of the database, a backup or a stray {@code select} reveals none of them. AES-256
+ * in GCM mode: a sealed value is {@code v1:} and the base64 of a random 12-byte nonce followed by
+ * the ciphertext and its tag, which also detects a value sealed under another key.
+ *
+ * <p>The key file holds 32 random bytes in base64 and is created on first use (mode 0600) when it
+ * is missing; every api and taskmanager of one installation must read the same file. It is
+ * created by linking a complete temporary file into place, so two processes starting at once can
+ * never end up with different keys.
+ */
+public final class SecretBox {
+
+    static final String PREFIX = "v1:";
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SecretKeySpec key;
+
+    private SecretBox(byte[] key) {
+        this.key = new SecretKeySpec(key, "AES");
+    }
+
+    /** @param keyFile the installation's key, created if missing */
+    public static SecretBox fromKeyFile(Path keyFile) {
+        return new SecretBox(readOrCreateKey(keyFile));
+    }
+
+    /**
+     * @param purpose what the value is ("instances.password"): a value sealed for one purpose does
+     *                not open as another, so a copied column cannot stand in for another secret
+     */
+    public String seal(String purpose, String plaintext) {
+        try {
+            byte[] nonce = new byte[NONCE_BYTES];
+            RANDOM.nextBytes(nonce);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+            byte[] out = new byte[NONCE_BYTES + sealed.length];
+            System.arraycopy(nonce, 0, out, 0, NONCE_BYTES);
+            System.arraycopy(sealed, 0, out, NONCE_BYTES, sealed.length);
+            return PREFIX + Base64.getEncoder().encodeToString(out);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is always available", e);
+        }
+    }
+
+    /**
+     * The plaintext of a sealed value. A value without the prefix is one stored before secrets were
+     * sealed and is returned as it is, until its owner seals it (see {@link #isSealed}).
+     *
+     * @throws IllegalStateException when the value was sealed with another key, or altered
+     */
+    public String open(String purpose, String stored) {
+        if (stored == null || !isSealed(stored)) {
+            return stored;
+        }
+        try {
+            byte[] in = Base64.getDecoder().decode(stored.substring(PREFIX.length()));
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
+            cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
+            return new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalStateException("A stored secret cannot be decrypted with this installation's key"
+                    + " (redtrove.secrets.key-file): every api and taskmanager must use the same key file.");
+        }
+    }
+
+    public static boolean isSealed(String stored) {
+        return stored.startsWith(PREFIX);
+    }
+
+    private static byte[] readOrCreateKey(Path keyFile) {
+        try {
+            if (!Files.exists(keyFile)) {
+                createKey(keyFile);
+            }
+            byte[] key = Base64.getDecoder().decode(Files.readString(keyFile).trim());
+            if (key.length != 32) {
+                throw new IllegalStateException(keyFile + " does not hold a 256-bit key in base64");
+            }
+            return key;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the secret key " + keyFile, e);
+        }
+    }
+
+    private static void createKey(Path keyFile) throws IOException {
+        Path dir = keyFile.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        Path tmp = Files.createTempFile(dir, ".secret-key", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(tmp, Base64.getEncoder().encodeToString(key) + "\n");
+            Files.createLink(keyFile, tmp); // fails if another process created it meanwhile
+        } catch (FileAlreadyExistsException e) {
+            // theirs wins; it is complete, since it was linked into place whole
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
