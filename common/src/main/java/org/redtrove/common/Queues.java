@@ -9,6 +9,12 @@ public final class Queues {
 
     public static final String DEFAULT_PREFIX = "redtrove";
 
+    /**
+     * Header of a guest request: the epoch milliseconds after which its sender no longer waits for
+     * it. The guest drops a request it reads later than that, unrun.
+     */
+    public static final String DEADLINE_HEADER = "x-deadline";
+
     private Queues() {
     }
 

@@ -2,6 +2,7 @@ package org.redtrove.guestagent.rpc;
 
 import org.redtrove.common.GuestReply;
 import org.redtrove.common.GuestRequest;
+import org.redtrove.common.Queues;
 import org.redtrove.common.Wire;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,12 @@ import org.springframework.stereotype.Component;
  * Consumes the agent's request queue: decodes a {@link GuestRequest}, handles it and publishes the
  * {@link GuestReply} to the request's reply-to queue through the default exchange, with the request's
  * correlation id. Plain AMQP request/reply, so any 0-9-1 broker serves.
+ *
+ * <p>A request read after its deadline (the {@link Queues#DEADLINE_HEADER} header, epoch milliseconds set
+ * by the taskmanager from its RPC timeout) is dropped without being run or answered: its caller has
+ * given up, and the request queue is durable, so an agent that was down would otherwise find old
+ * requests waiting and run them late, like a PauseWrites that nobody will lift. The comparison uses
+ * the two hosts' clocks, which must be kept in step (NTP) to well within the RPC timeouts.
  */
 @Component
 public class GuestRpcListener implements MessageListener {
@@ -32,6 +39,12 @@ public class GuestRpcListener implements MessageListener {
     @Override
     public void onMessage(Message message) {
         MessageProperties props = message.getMessageProperties();
+        long lateMillis = lateBy(props);
+        if (lateMillis > 0) {
+            log.warn("dropped a request {} ms past its deadline, unrun (correlation id {})", lateMillis,
+                    props.getCorrelationId());
+            return;
+        }
         GuestReply reply = handle(message.getBody());
         String replyTo = props.getReplyTo();
         if (replyTo == null || replyTo.isBlank()) {
@@ -44,6 +57,15 @@ public class GuestRpcListener implements MessageListener {
         // A failed publish throws: the request is requeued and handled again, which is safe because
         // every request is idempotent.
         rabbit.send("", replyTo, new Message(Wire.encode(reply), replyProps));
+    }
+
+    /** How far past its deadline the request is, or 0 when it is not (or has none). */
+    static long lateBy(MessageProperties props) {
+        Object deadline = props.getHeaders().get(Queues.DEADLINE_HEADER);
+        if (!(deadline instanceof Number millis)) {
+            return 0;
+        }
+        return Math.max(0, System.currentTimeMillis() - millis.longValue());
     }
 
     private GuestReply handle(byte[] body) {

@@ -64,7 +64,7 @@ public class GuestClient {
             props.setReplyTo(messaging.repliesQueue());
             props.setDeliveryMode(MessageDeliveryMode.NON_PERSISTENT);
             // A request nobody reads in time is worthless later: the guest drops expired ones.
-            props.setHeader("x-deadline", System.currentTimeMillis() + timeout.toMillis());
+            props.setHeader(Queues.DEADLINE_HEADER, System.currentTimeMillis() + timeout.toMillis());
             rabbit.send("", Queues.guest(messaging.prefix(), hostId), new Message(Wire.encode(request), props));
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
