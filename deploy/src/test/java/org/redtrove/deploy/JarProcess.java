@@ -42,12 +42,18 @@ public final class JarProcess implements AutoCloseable {
     }
 
     public static JarProcess start(Path workDir, String... args) throws IOException {
+        return start(workDir, java.util.Map.of(), args);
+    }
+
+    /** With extra environment variables: how secrets reach a service without showing on its command line. */
+    public static JarProcess start(Path workDir, java.util.Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("java", "-XX:+UseSerialGC", "-Xmx512m", "-jar",
                 jar().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         builder.environment().remove("REDTROVE_DB_URL");
         builder.environment().remove("REDTROVE_AMQP_URL");
+        builder.environment().putAll(env);
         return new JarProcess(builder.start());
     }
 

@@ -2,6 +2,8 @@ package org.redtrove.taskmanager.amqp;
 
 import java.util.UUID;
 import org.redtrove.common.Queues;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Queue;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -13,6 +15,8 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 public class Messaging {
+
+    private static final Logger log = LoggerFactory.getLogger(Messaging.class);
 
     /** Identifies this taskmanager process; its guest RPC replies come back on a queue of this name. */
     public static final String PROCESS_ID = UUID.randomUUID().toString();
@@ -49,11 +53,15 @@ public class Messaging {
         return new Queue(conductorQueue(), true);
     }
 
+    /**
+     * Only this process reads it, so it is exclusive: the broker deletes it when this process's
+     * connection closes, cleanly or because the process died, and it never outlives us. Not
+     * auto-delete: Qpid deletes such a queue as soon as the channel that declared it closes, before
+     * any consumer arrives. After a broker restart RabbitAdmin declares it again on the new connection.
+     */
     @Bean
     Queue repliesQueueDeclaration() {
-        // Only this process reads it. Not auto-delete: Qpid deletes such a queue as soon as the
-        // channel that declared it closes, before any consumer arrives. It is removed on a clean
-        // shutdown (GuestReplies); a crashed process leaves one empty queue behind.
-        return new Queue(repliesQueue(), false, false, false);
+        log.info("taskmanager {} reads guest replies from {}", PROCESS_ID, repliesQueue());
+        return new Queue(repliesQueue(), false, true, false);
     }
 }

@@ -22,17 +22,4 @@ public class GuestReplies {
         container.setMessageListener(client::onReply);
         return container;
     }
-
-    /** Removes this process's reply queue when the process stops cleanly. */
-    @Bean
-    org.springframework.beans.factory.DisposableBean replyQueueRemoval(org.springframework.amqp.core.AmqpAdmin admin,
-                                                                       Messaging messaging) {
-        return () -> {
-            try {
-                admin.deleteQueue(messaging.repliesQueue());
-            } catch (RuntimeException ignored) {
-                // the broker is gone already; nothing to clean
-            }
-        };
-    }
 }
