@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Acceptance: the stock OpenStack clients against RedTrove.
 #
-# Starts `deploy/redtrove dev` on a free port with a temporary data dir (honouring REDTROVE_JAR),
+# Starts `deploy/redtrove dev` on free ports (the Trove API's and the identity service's) with a
+# temporary data dir (honouring REDTROVE_JAR),
 # then drives it only through Debian's `trove` (python3-troveclient 8.0.0) and `openstack`
 # (python3-openstackclient 6.0.0): catalog, create, replicas, promote, detach, eject, delete,
-# errors, tenants and the legacy --bypass-url login. Every check prints `ok - ...` or
+# errors, tenants, the legacy --bypass-url login, limits and quotas. Every check prints `ok - ...` or
 # `not ok - ...` (with the command and its output); the last line is `N passed, M failed`, and the
 # exit status is non-zero if anything failed. Dev mode is stopped with SIGTERM at the end, and the
 # script checks that no redis-server it started is left running.
@@ -254,24 +255,31 @@ trap 'exit 143' TERM
 # ---------------------------------------------------------------------------------------------
 echo "# 1. dev mode"
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-deploy/redtrove dev --data-dir "$data" --port "$port" >"$tmp/dev.log" 2>&1 &
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port=$(free_port)
+identity_port=$(free_port)
+while [ "$identity_port" = "$port" ]; do identity_port=$(free_port); done
+deploy/redtrove dev --data-dir "$data" --port "$port" --identity-port "$identity_port" >"$tmp/dev.log" 2>&1 &
 devpid=$!
 started() {
   out=$(tail -n 40 "$tmp/dev.log")
-  grep -q "RedTrove is ready at http://127.0.0.1:$port" "$tmp/dev.log" && [ -f "$data/openrc" ]
+  grep -q "RedTrove is ready at http://127.0.0.1:$port, identity at http://127.0.0.1:$identity_port" "$tmp/dev.log" \
+    && [ -f "$data/openrc" ]
 }
 dev_alive_and_started() {
   if ! kill -0 "$devpid" 2>/dev/null; then out="dev mode exited: $(tail -n 40 "$tmp/dev.log")"; return 0; fi
   started
 }
-wait_for 300 "dev mode starts on port $port" dev_alive_and_started
+wait_for 300 "dev mode starts on port $port, identity on port $identity_port" dev_alive_and_started
 if ! started; then not_ok "dev mode is not running; giving up"; exit 1; fi
 
 # shellcheck disable=SC1091
 source "$data/openrc"
 export TROVECLIENT_UUID_CACHE_DIR=$tmp/troveclient
 base=http://127.0.0.1:$port
+identity=http://127.0.0.1:$identity_port
+if [ "$OS_AUTH_URL" = "$identity/identity/v3" ]; then ok "openrc's OS_AUTH_URL is the identity port: $OS_AUTH_URL"
+else not_ok "openrc's OS_AUTH_URL is the identity port" "OS_AUTH_URL=$OS_AUTH_URL"; fi
 
 # ---------------------------------------------------------------------------------------------
 echo "# 2. catalog: datastores, versions, flavors"
@@ -544,7 +552,7 @@ expect_error "demo-user can no longer log in" "requires authentication.*HTTP 401
 # ---------------------------------------------------------------------------------------------
 echo "# 8. legacy --bypass-url login (contract C.4)"
 
-run env OS_AUTH_URL="$base/identity/v1.0" trove --bypass-url "$base/v1.0/$admin_project" list
+run env OS_AUTH_URL="$identity/identity/v1.0" trove --bypass-url "$base/v1.0/$admin_project" list
 if [ "$rc" = 0 ] && table ID Name Status <<<"$out" | grep -qx "$t"$'\tacc-t\tACTIVE'; then
   ok "trove --bypass-url $base/v1.0/<admin project> list shows acc-t"
 else not_ok "trove --bypass-url .../v1.0/<admin project> list" "$(diag)"; fi
@@ -580,6 +588,24 @@ if [ "$rc" = 0 ] && [ -z "$(table ID <<<"$out")" ]; then ok "trove list is empty
 else not_ok "trove list is empty" "$(diag)"; fi
 wait_for 30 "every deleted instance's redis-server has exited" no_redis_left
 
-echo "# 10. stop dev mode"
+echo "# 10. limits and quotas"
+
+run trove limit-list
+# two tables: the ABSOLUTE limits, then one row per rate limit
+if [ "$rc" = 0 ] && [ "$(field max_instances <<<"$out")" = 10 ] && grep -Eq "\| +1200 \| (b')?GET" <<<"$out"; then
+  ok "trove limit-list: max_instances 10 and 1200 GET requests a minute"
+else not_ok "trove limit-list: max_instances 10 and 1200 GET requests a minute" "$(diag)"; fi
+expect "openstack database quota update admin instances 25" $'\\| instances +\\| 25' \
+  openstack database quota update admin instances 25
+run openstack database quota show admin
+if [ "$rc" = 0 ] && table Resource "In Use" Limit <<<"$out" | grep -qx $'instances\t0\t25'; then
+  ok "openstack database quota show admin: instances 0 in use of 25"
+else not_ok "openstack database quota show admin: instances 0 in use of 25" "$(diag)"; fi
+run trove quota-show "$admin_project"
+if [ "$rc" = 0 ] && table Resource Limit <<<"$out" | grep -qx $'volumes\t40'; then
+  ok "trove quota-show <admin project>: volumes 40"
+else not_ok "trove quota-show <admin project>: volumes 40" "$(diag)"; fi
+
+echo "# 11. stop dev mode"
 # finish (the EXIT trap) stops dev mode with SIGTERM, checks for left-over redis-servers and
 # prints the summary.

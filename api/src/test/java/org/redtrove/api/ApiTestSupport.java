@@ -89,6 +89,8 @@ public abstract class ApiTestSupport {
         jdbc.sql("delete from outbox").update();
         jdbc.sql("delete from jobs").update();
         jdbc.sql("delete from heartbeats").update();
+        jdbc.sql("update instances set replica_set_id = null").update();
+        jdbc.sql("delete from replica_sets").update();
         jdbc.sql("delete from instances").update();
         jdbc.sql("delete from hosts").update();
         jdbc.sql("""
@@ -199,5 +201,19 @@ public abstract class ApiTestSupport {
             spec = spec.param(p);
         }
         return spec.query(Long.class).single();
+    }
+
+    /** A user with the given role on a project of the default domain, both created if missing; answers the project id. */
+    protected String userWithRole(String user, String password, String project, String role) {
+        String projectId = "p-" + project;
+        jdbc.sql("insert into projects (id, name, domain_id) values (:id, :name, 'default') on conflict do nothing")
+                .param("id", projectId).param("name", project).update();
+        jdbc.sql("""
+                insert into users (id, name, domain_id, password_hash) values (:id, :name, 'default', :hash)
+                on conflict do nothing""")
+                .param("id", "u-" + user).param("name", user).param("hash", BCRYPT.encode(password)).update();
+        jdbc.sql("insert into role_assignments values (:u, :p, :r) on conflict do nothing")
+                .param("u", "u-" + user).param("p", projectId).param("r", role).update();
+        return projectId;
     }
 }

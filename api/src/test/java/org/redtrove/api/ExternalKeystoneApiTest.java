@@ -43,6 +43,12 @@ class ExternalKeystoneApiTest extends ApiTestSupport {
                 "redtrove.identity.bootstrap.password=svc-secret",
                 "redtrove.identity.bootstrap.project=service").run();
         keystonePort = Integer.parseInt(keystone.getEnvironment().getProperty("local.server.port"));
+        // what Keystone gives a service's own user: the service role on the service project, which
+        // lets it validate other users' tokens (its bootstrap admin role lets the tests set up users)
+        JdbcClient.create(keystone.getBean(javax.sql.DataSource.class)).sql("""
+                insert into role_assignments (user_id, project_id, role_id)
+                select u.id, p.id, 'service' from users u, projects p where u.name = 'svc' and p.name = 'service'""")
+                .update();
         registry.add("redtrove.identity.keystone-url", () -> "http://127.0.0.1:" + keystonePort + "/identity/v3");
         registry.add("redtrove.identity.keystone-service.user", () -> "svc");
         registry.add("redtrove.identity.keystone-service.password", () -> "svc-secret");

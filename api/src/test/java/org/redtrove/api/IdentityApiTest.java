@@ -81,18 +81,16 @@ class IdentityApiTest extends ApiTestSupport {
     }
 
     @Test
-    void versionDiscoveryAtV3AndAtTheRoot() {
+    void versionDiscoveryAtV3AndAtIdentity() {
         Response v3 = get("/identity/v3", null);
         assertThat(v3.status()).isEqualTo(200);
         assertThat(v3.json().get("version").get("status").asString()).isEqualTo("stable");
         assertThat(v3.json().get("version").get("links").get(0).get("href").asString())
                 .isEqualTo("http://127.0.0.1:" + port + "/identity/v3/");
 
-        for (String path : new String[] {"/", "/identity"}) {
-            Response root = get(path, null);
-            assertThat(root.status()).isEqualTo(300);
-            assertThat(root.json().get("versions").get("values").get(0).get("id").asString()).isEqualTo("v3.14");
-        }
+        Response root = get("/identity", null);
+        assertThat(root.status()).isEqualTo(300);
+        assertThat(root.json().get("versions").get("values").get(0).get("id").asString()).isEqualTo("v3.14");
         Response trove = get("/v1.0", null);
         assertThat(trove.status()).isEqualTo(200);
         assertThat(trove.json().get("versions").get(0).get("id").asString()).isEqualTo("v1.0");

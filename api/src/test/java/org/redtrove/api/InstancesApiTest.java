@@ -130,7 +130,7 @@ class InstancesApiTest extends ApiTestSupport {
         assertFault(post(base, alice, "{\"instance\":{\"name\":\"a\",\"flavorRef\":99}}"), 404, "itemNotFound",
                 "Flavor 99 could not be found.");
         assertFault(send("POST", base, alice, "name=a", "application/x-www-form-urlencoded"), 415,
-                "unsupportedMediaType", null);
+                "badMediaType", null);
 
         String huge = "{\"instance\":{\"name\":\"" + "x".repeat(70_000) + "\",\"flavorRef\":1}}";
         assertFault(post(base, alice, huge), 400, "badRequest", "The request body is larger than 65536 bytes.");
@@ -146,7 +146,7 @@ class InstancesApiTest extends ApiTestSupport {
     @Test
     void unknownRoutesMethodsAndActionsAreJsonFaults() {
         assertFault(get("/v1.0/" + alphaProject + "/nothing-here", alice), 404, "itemNotFound", null);
-        assertFault(send("DELETE", base, alice, null), 405, "methodNotAllowed", null);
+        assertFault(send("DELETE", base, alice, null), 405, "badMethod", null);
         assertFault(get("/no/such/path", null), 404, "itemNotFound", null);
         String id = createActive("acted");
         assertFault(post(base + "/" + id + "/action", alice, "{\"reboot_the_universe\":{}}"), 400, "badRequest", null);
@@ -201,6 +201,22 @@ class InstancesApiTest extends ApiTestSupport {
 
         JsonNode shownSource = get(base + "/" + source, alice).json().get("instance");
         assertThat(shownSource.get("replicas")).hasSize(2);
+    }
+
+    @Test
+    void slaveOfIsTheDeprecatedNameOfReplicaOf() {
+        String source = createActive("src");
+        Response r = post(base, alice, "{\"instance\":{\"name\":\"old-client\",\"flavorRef\":\"1\","
+                + "\"slave_of\":\"" + source + "\"}}");
+
+        assertThat(r.status()).isEqualTo(200);
+        String replica = r.json().get("instance").get("id").asString();
+        assertThat(r.json().get("instance").get("replica_of").get("id").asString()).isEqualTo(source);
+        assertThat(instanceRow(replica).get("replica_of")).hasToString(source);
+        assertThat(count("select count(*) from jobs where kind = 'ATTACH_REPLICAS' and instance_id = cast(? as uuid)",
+                source)).isOne();
+        assertThat(get(base + "/" + source, alice).json().get("instance").get("replicas").get(0).get("id").asString())
+                .isEqualTo(replica);
     }
 
     @Test
@@ -279,7 +295,7 @@ class InstancesApiTest extends ApiTestSupport {
     }
 
     @Test
-    void ejectNeedsReplicasAndASourceWithoutCurrentHeartbeat() {
+    void ejectNeedsReplicasAndASourceTheFailureAnalysisFoundFailed() {
         String lonely = createActive("lonely");
         assertFault(post(base + "/" + lonely + "/action", alice, "{\"eject_replica_source\":{}}"), 400,
                 "badRequest", "Instance " + lonely + " is not a replica source.");
@@ -287,16 +303,16 @@ class InstancesApiTest extends ApiTestSupport {
         String source = createActive("src");
         String replica = createReplicas(source, "rep", 1).json().get("instance").get("id").asString();
         activate(replica);
-        jdbc.sql("insert into hosts (id, name, address, last_heartbeat_at) values ('h1', 'h1', '10.0.0.1', now())")
+        // What the taskmanager's set supervisor stores: the master answers.
+        jdbc.sql("update replica_sets set situation = 'HEALTHY' where master_id = cast(? as uuid)").param(source)
                 .update();
-        jdbc.sql("""
-                insert into heartbeats (instance_id, host_id, received_at, state, role, report)
-                values (cast(? as uuid), 'h1', now(), 'RUNNING', 'master', '{}')""").param(source).update();
 
         assertFault(post(base + "/" + source + "/action", alice, "{\"eject_replica_source\":{}}"), 400,
-                "badRequest", "Replica Source " + source + " cannot be ejected as it has a current heartbeat");
+                "badRequest", "Replica Source " + source + " cannot be ejected as it has a current heartbeat"
+                        + " (the set's analysis: HEALTHY).");
 
-        jdbc.sql("update heartbeats set received_at = now() - interval '10 seconds'").update();
+        jdbc.sql("update replica_sets set situation = 'UNREACHABLE_MASTER' where master_id = cast(? as uuid)")
+                .param(source).update();
         assertThat(post(base + "/" + source + "/action", alice, "{\"eject_replica_source\":{}}").status())
                 .isEqualTo(202);
         assertThat(get(base + "/" + source, alice).json().get("instance").get("status").asString()).isEqualTo("EJECT");
@@ -304,6 +320,39 @@ class InstancesApiTest extends ApiTestSupport {
                 .isEqualTo("EJECT");
         assertThat(count("select count(*) from jobs where kind = 'EJECT' and instance_id = cast(? as uuid)", source))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void everyMemberShowsItsReplicaSetAndTheSetRouteShowsItsAnalysis() {
+        String source = createActive("cache");
+        String replica = createReplicas(source, "cache-r", 1).json().get("instance").get("id").asString();
+
+        JsonNode sourceView = get(base + "/" + source, alice).json().get("instance");
+        JsonNode replicaView = get(base + "/" + replica, alice).json().get("instance");
+        assertThat(sourceView.get("replica_set").get("name").asString()).isEqualTo("cache");
+        assertThat(sourceView.get("replica_set").get("epoch").asLong()).isEqualTo(1);
+        assertThat(replicaView.get("replica_set")).isEqualTo(sourceView.get("replica_set"));
+        assertThat(replicaView.get("status").asString()).as("a new replica syncs").isEqualTo("BUILD");
+
+        jdbc.sql("""
+                update replica_sets set situation = 'HUNG_MASTER', analyzed_at = now(),
+                       analysis = '{"situation":"HUNG_MASTER","summary":"HUNG_MASTER: Redis has not answered"}'
+                 where master_id = cast(? as uuid)""").param(source).update();
+        jdbc.sql("""
+                update instances set health = 'UNREACHABLE', health_detail = 'Redis has not answered its guest agent for 2.0 s'
+                 where id = cast(? as uuid)""").param(source).update();
+
+        JsonNode set = get("/v1.0/" + alphaProject + "/replica-sets/cache", alice).json().get("replica_set");
+        assertThat(set.get("situation").asString()).isEqualTo("HUNG_MASTER");
+        assertThat(set.get("summary").asString()).contains("has not answered");
+        assertThat(set.get("master").get("id").asString()).isEqualTo(source);
+        assertThat(set.get("members")).hasSize(2);
+        JsonNode unreachable = get(base + "/" + source, alice).json().get("instance");
+        assertThat(unreachable.get("status").asString()).as("never ACTIVE when Redis cannot be reached")
+                .isEqualTo("ERROR");
+        assertThat(unreachable.get("fault").get("message").asString()).contains("has not answered");
+        assertThat(get("/v1.0/" + alphaProject + "/replica-sets", alice).json().get("replica_sets")).hasSize(1);
+        assertFault(get("/v1.0/" + betaProject + "/replica-sets/cache", bob()), 404, "itemNotFound", null);
     }
 
     @Test

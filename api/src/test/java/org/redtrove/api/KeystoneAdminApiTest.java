@@ -69,7 +69,8 @@ class KeystoneAdminApiTest extends ApiTestSupport {
         Response revoke = send("DELETE", V3 + "/projects/" + projectId + "/users/" + userId + "/roles/member",
                 admin, null);
         assertThat(revoke.status()).isEqualTo(204);
-        assertThat(get("/v1.0/" + projectId + "/instances", carol).status()).isEqualTo(200); // roles checked at issue
+        // roles are checked on every use: without a role left on the project, the token is dead
+        assertThat(get("/v1.0/" + projectId + "/instances", carol).status()).isEqualTo(401);
         assertThat(send("DELETE", V3 + "/projects/" + projectId + "/users/" + userId + "/roles/member", admin, null)
                 .status()).isEqualTo(404);
     }

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.redtrove.api.fault.NotFound;
 import org.redtrove.api.identity.AuthContext;
-import org.redtrove.api.web.BaseUrl;
+import org.redtrove.api.web.Endpoints;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -40,9 +40,11 @@ public class CatalogController {
     }
 
     private final CatalogRepository catalog;
+    private final Endpoints endpoints;
 
-    public CatalogController(CatalogRepository catalog) {
+    public CatalogController(CatalogRepository catalog, Endpoints endpoints) {
         this.catalog = catalog;
+        this.endpoints = endpoints;
     }
 
     @GetMapping("/flavors")
@@ -116,8 +118,8 @@ public class CatalogController {
                 links(request, auth, "datastores/versions/" + v.id()));
     }
 
-    private static List<Link> links(HttpServletRequest request, AuthContext auth, String path) {
-        String base = BaseUrl.of(request);
+    private List<Link> links(HttpServletRequest request, AuthContext auth, String path) {
+        String base = endpoints.trove(request);
         return List.of(new Link("self", base + "/v1.0/" + auth.projectId() + "/" + path),
                 new Link("bookmark", base + "/" + auth.projectId() + "/" + path));
     }

@@ -5,7 +5,8 @@ package org.redtrove.api.fault;
  * {@code {"<name>":{"code":N,"message":"..."}}}. One subclass per kind; {@link FaultAdvice} maps them.
  */
 public abstract sealed class ApiException extends RuntimeException
-        permits BadRequest, Unauthorized, Forbidden, NotFound, UnsupportedMediaType, Unprocessable {
+        permits BadRequest, Unauthorized, Forbidden, PolicyNotAuthorized, NotFound, UnsupportedMediaType,
+        Unprocessable, QuotaExceeded, RateLimited {
 
     private final int status;
     private final String faultName;

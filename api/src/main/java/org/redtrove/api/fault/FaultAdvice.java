@@ -1,8 +1,12 @@
 package org.redtrove.api.fault;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
@@ -13,7 +17,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * The one place where exceptions become HTTP answers. API errors keep their status and text;
  * Spring MVC's own errors (unknown route, wrong method, unreadable body, ...) keep their status
  * and get a fixed text; anything else is a 500 with a generic message and a logged stack trace.
- * Under the identity paths the body is Keystone's shape, elsewhere Trove's.
+ * Under the identity paths the body is Keystone's shape, elsewhere Trove's, whichever kind of
+ * exception it came from ({@link Faults#isIdentityPath}).
  */
 @RestControllerAdvice
 public class FaultAdvice {
@@ -21,13 +26,33 @@ public class FaultAdvice {
     private static final Logger log = LoggerFactory.getLogger(FaultAdvice.class);
 
     @ExceptionHandler(ApiException.class)
-    ResponseEntity<Object> api(ApiException e) {
-        return Faults.entity(e.status(), Faults.trove(e.faultName(), e.status(), e.getMessage()));
+    ResponseEntity<Object> api(ApiException e, HttpServletRequest request) {
+        Object body = Faults.isIdentityPath(request.getRequestURI())
+                ? Faults.keystone(e.status(), Faults.title(e.status()), e.getMessage())
+                : Faults.trove(e.faultName(), e.status(), e.getMessage());
+        return Faults.entity(e.status(), body);
     }
 
+    /** Trove's OverLimitFault: the limit that was hit and when to retry, in the body and in Retry-After. */
+    @ExceptionHandler(RateLimited.class)
+    ResponseEntity<Object> rateLimited(RateLimited e) {
+        Map<String, Object> inner = new LinkedHashMap<>();
+        inner.put("code", e.status());
+        inner.put("message", e.getMessage());
+        inner.put("details", e.details());
+        inner.put("retryAfter", Long.toString(e.retryAfterSeconds()));
+        return ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_JSON)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+                .body(Map.of(e.faultName(), inner));
+    }
+
+    /** Keystone's errors keep its shape under the identity paths; the legacy login at /v1.0 is Trove's path. */
     @ExceptionHandler(KeystoneError.class)
-    ResponseEntity<Object> keystone(KeystoneError e) {
-        return Faults.entity(e.status(), Faults.keystone(e.status(), e.title(), e.getMessage()));
+    ResponseEntity<Object> keystone(KeystoneError e, HttpServletRequest request) {
+        Object body = Faults.isIdentityPath(request.getRequestURI())
+                ? Faults.keystone(e.status(), e.title(), e.getMessage())
+                : Faults.trove(Faults.troveName(e.status()), e.status(), e.getMessage());
+        return Faults.entity(e.status(), body);
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
@@ -49,43 +74,6 @@ public class FaultAdvice {
     }
 
     static ResponseEntity<Object> generic(HttpServletRequest request, int status) {
-        return Faults.entity(status, body(request.getRequestURI(), status));
-    }
-
-    /** The body for an error that has no specific message, in the shape the path's clients read. */
-    public static Object body(String path, int status) {
-        String message = messageFor(status);
-        if (path != null && (path.startsWith("/identity") || path.startsWith("/v3"))) {
-            return Faults.keystone(status, titleFor(status), message);
-        }
-        return Faults.trove(Faults.troveName(status), status, message);
-    }
-
-    static String messageFor(int status) {
-        return switch (status) {
-            case 400 -> "The request body is not valid JSON or is not what this resource expects.";
-            case 401 -> "The request you have made requires authentication.";
-            case 403 -> "You are not authorized to perform the requested action.";
-            case 404 -> "The resource could not be found.";
-            case 405 -> "The method is not allowed for the requested URL.";
-            case 406 -> "The resource can only answer with application/json.";
-            case 415 -> "The request's Content-Type is not supported; use application/json.";
-            default -> status >= 500
-                    ? "Internal Server Error. Please try again later; the error was logged."
-                    : "The request could not be processed.";
-        };
-    }
-
-    static String titleFor(int status) {
-        return switch (status) {
-            case 400 -> "Bad Request";
-            case 401 -> "Unauthorized";
-            case 403 -> "Forbidden";
-            case 404 -> "Not Found";
-            case 405 -> "Method Not Allowed";
-            case 406 -> "Not Acceptable";
-            case 415 -> "Unsupported Media Type";
-            default -> status >= 500 ? "Internal Server Error" : "Error";
-        };
+        return Faults.entity(status, Faults.forPath(request.getRequestURI(), status));
     }
 }

@@ -1,9 +1,9 @@
 package org.redtrove.api.fault;
 
-/** HTTP 415, Trove fault name "unsupportedMediaType": a body that is not JSON. */
+/** HTTP 415, Trove fault name "badMediaType": a body that is not JSON. */
 public final class UnsupportedMediaType extends ApiException {
 
     public UnsupportedMediaType(String message) {
-        super(415, "unsupportedMediaType", message);
+        super(415, "badMediaType", message);
     }
 }

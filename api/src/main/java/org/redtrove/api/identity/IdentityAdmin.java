@@ -33,7 +33,7 @@ public class IdentityAdmin {
                 });
         String userId = repository.userByName(user, DOMAIN).map(existing -> {
             if (!passwords.matches(password, existing.passwordHash())) {
-                repository.updatePasswordHash(existing.id(), passwords.hash(password));
+                repository.changePassword(existing.id(), passwords.hash(password));
             }
             return existing.id();
         }).orElseGet(() -> {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /** Users, projects, domains, role assignments and tokens, as the identity tables store them. */
 @Repository
@@ -135,9 +136,12 @@ public class IdentityRepository {
                 .param("project", defaultProjectId).update();
     }
 
-    void updatePasswordHash(String userId, String passwordHash) {
+    /** A new password revokes every token the user holds, as in Keystone: whoever knew the old one is out. */
+    @Transactional
+    void changePassword(String userId, String passwordHash) {
         jdbc.sql("update users set password_hash = :hash where id = :id")
                 .param("hash", passwordHash).param("id", userId).update();
+        jdbc.sql("delete from tokens where user_id = :id").param("id", userId).update();
     }
 
     void assignRole(String userId, String projectId, String roleId) {

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.redtrove.api.fault.BadRequest;
 import org.redtrove.api.fault.KeystoneError;
 import org.redtrove.api.fault.UnsupportedMediaType;
-import org.redtrove.api.web.BaseUrl;
+import org.redtrove.api.web.Endpoints;
 import org.redtrove.api.web.JsonBodyReader;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
@@ -43,10 +43,12 @@ class KeystoneAdminController {
     private final TokenService tokens;
     private final JsonBodyReader bodies;
     private final Passwords passwords;
+    private final Endpoints endpoints;
     private final SecureRandom random = new SecureRandom();
 
     KeystoneAdminController(IdentityRepository repository, TokenService tokens, JsonBodyReader bodies,
-                            Passwords passwords) {
+                            Passwords passwords, Endpoints endpoints) {
+        this.endpoints = endpoints;
         this.repository = repository;
         this.tokens = tokens;
         this.bodies = bodies;
@@ -227,7 +229,7 @@ class KeystoneAdminController {
         }
         String password = optionalString(user, "user", "password");
         if (password != null) {
-            repository.updatePasswordHash(id, passwords.hash(password));
+            repository.changePassword(id, passwords.hash(password));
         }
         return Map.of("user", KeystoneViews.user(findUser(id), v3(request)));
     }
@@ -428,13 +430,13 @@ class KeystoneAdminController {
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of(key, view));
     }
 
-    private static String v3(HttpServletRequest request) {
-        return BaseUrl.of(request) + "/identity/v3";
+    private String v3(HttpServletRequest request) {
+        return endpoints.identityAsReached(request) + "/identity/v3";
     }
 
-    private static KeystoneViews.CollectionLinks collectionLinks(HttpServletRequest request) {
+    private KeystoneViews.CollectionLinks collectionLinks(HttpServletRequest request) {
         String query = request.getQueryString();
-        return new KeystoneViews.CollectionLinks(BaseUrl.of(request) + request.getRequestURI()
+        return new KeystoneViews.CollectionLinks(endpoints.identityAsReached(request) + request.getRequestURI()
                 + (query == null ? "" : "?" + query), null, null);
     }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.redtrove.api.fault.BadRequest;
 import org.redtrove.api.fault.KeystoneError;
 import org.redtrove.api.fault.UnsupportedMediaType;
-import org.redtrove.api.web.BaseUrl;
+import org.redtrove.api.web.Endpoints;
 import org.redtrove.api.web.JsonBodyReader;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.ResponseEntity;
@@ -41,13 +41,15 @@ class LegacyAuthController {
     private final TokenService tokens;
     private final IdentityRepository repository;
     private final JsonBodyReader bodies;
+    private final Endpoints endpoints;
     private final String region;
 
     LegacyAuthController(TokenService tokens, IdentityRepository repository, JsonBodyReader bodies,
-                         @Value("${redtrove.api.region:RegionOne}") String region) {
+                         Endpoints endpoints, @Value("${redtrove.api.region:RegionOne}") String region) {
         this.tokens = tokens;
         this.repository = repository;
         this.bodies = bodies;
+        this.endpoints = endpoints;
         this.region = region;
     }
 
@@ -117,7 +119,7 @@ class LegacyAuthController {
         TokenService.Issued issued = issue(user, password, text(auth.get("tenantName")), text(auth.get("tenantId")));
         IdentityRepository.Project project = issued.project();
         String trove = managementUrl(request, issued);
-        String keystone = BaseUrl.of(request) + "/identity/v2.0";
+        String keystone = endpoints.identity(request) + "/identity/v2.0";
         return new V2Access(Map.of(
                 "token", new V2Token(issued.token(), V2_TIME.format(issued.expiresAt()),
                         V2_TIME.format(issued.issuedAt()),
@@ -155,8 +157,8 @@ class LegacyAuthController {
         return issued;
     }
 
-    private static String managementUrl(HttpServletRequest request, TokenService.Issued issued) {
-        return BaseUrl.of(request) + "/v1.0/" + issued.project().id();
+    private String managementUrl(HttpServletRequest request, TokenService.Issued issued) {
+        return endpoints.trove(request) + "/v1.0/" + issued.project().id();
     }
 
     private static String text(JsonNode node) {

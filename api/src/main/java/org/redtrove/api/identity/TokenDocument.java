@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * The Keystone v3 token body. keystoneauth needs expires_at and a catalog with a public
  * "database" endpoint at {@code /v1.0/<project_id>} (contract C.3); the rest is what Keystone
- * sends, for other tooling.
+ * sends, for other tooling. The database endpoint is on the Trove port, the identity endpoint on
+ * the identity port (see Endpoints).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record TokenDocument(Token token) {
@@ -43,15 +44,15 @@ record TokenDocument(Token token) {
 
     static TokenDocument of(IdentityRepository.User user, IdentityRepository.Project project,
                             List<IdentityRepository.Role> roles, Instant issuedAt, Instant expiresAt, String auditId,
-                            String baseUrl, String region) {
+                            String troveUrl, String identityUrl, String region) {
         List<Service> catalog = new ArrayList<>();
         if (project != null) {
             catalog.add(new Service("database", "trove", "trove",
                     List.of(new Endpoint("trove-public", "public", region, region,
-                            baseUrl + "/v1.0/" + project.id()))));
+                            troveUrl + "/v1.0/" + project.id()))));
         }
         catalog.add(new Service("identity", "keystone", "keystone",
-                List.of(new Endpoint("keystone-public", "public", region, region, baseUrl + "/identity/v3"))));
+                List.of(new Endpoint("keystone-public", "public", region, region, identityUrl + "/identity/v3"))));
         return new TokenDocument(new Token(
                 List.of("password"),
                 KEYSTONE_TIME.format(expiresAt),

@@ -76,7 +76,11 @@ public class TokenService {
         return new Issued(token, user, project, roles, issuedAt, expiresAt, auditId(hash));
     }
 
-    /** The token's full description if it is live (not expired, user and project enabled). */
+    /**
+     * The token's full description if it is live: not expired, user and project enabled, and, for a
+     * project-scoped token, its user still holding a role on the project. Roles are read again on
+     * every use, so removing a user's last role ends its tokens at once, as in Keystone.
+     */
     Optional<Issued> validate(String token) {
         if (token == null || token.isBlank()) {
             return Optional.empty();
@@ -90,26 +94,30 @@ public class TokenService {
             List<IdentityRepository.Role> roles = List.of();
             if (stored.projectId() != null) {
                 project = repository.projectById(stored.projectId()).orElse(null);
-                if (project == null) {
+                roles = repository.roles(stored.userId(), stored.projectId());
+                if (project == null || roles.isEmpty()) {
                     return Optional.empty();
                 }
-                roles = repository.roles(stored.userId(), stored.projectId());
             }
             return Optional.of(new Issued(token, user.get(), project, roles, stored.issuedAt(), stored.expiresAt(),
                     auditId(stored.hash())));
         });
     }
 
-    /** The caller of a Trove route, or empty if the token is unknown, expired or disabled. */
+    /** The caller of a Trove route, or empty if the token is unknown, expired, disabled or has no role left. */
     public Optional<AuthContext> authenticate(String token) {
         if (token == null || token.isBlank()) {
             return Optional.empty();
         }
-        return repository.token(hash(token)).filter(IdentityRepository.StoredToken::live).map(stored ->
-                new AuthContext(stored.userId(), stored.projectId(),
-                        stored.projectId() == null ? List.of()
-                                : repository.roles(stored.userId(), stored.projectId()).stream()
-                                        .map(IdentityRepository.Role::name).toList()));
+        return repository.token(hash(token)).filter(IdentityRepository.StoredToken::live).flatMap(stored -> {
+            if (stored.projectId() == null) {
+                return Optional.of(new AuthContext(stored.userId(), null, List.of()));
+            }
+            List<String> roles = repository.roles(stored.userId(), stored.projectId()).stream()
+                    .map(IdentityRepository.Role::name).toList();
+            return roles.isEmpty() ? Optional.empty()
+                    : Optional.of(new AuthContext(stored.userId(), stored.projectId(), roles));
+        });
     }
 
     private Optional<IdentityRepository.User> findUser(PasswordAuthRequest.Ref ref) {

@@ -6,7 +6,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The body of {@code POST /instances}, checked field by field so that a wrong type gets the same
  * kind of message Trove's jsonschema gives ({@code Validation error: instance['x'] ...}). Keys the
- * clients send that RedTrove does not use (access, nics, locality, ...) are accepted and ignored.
+ * clients send that RedTrove does not use (access, nics, locality, ...) are accepted and ignored;
+ * {@code slave_of} is read as the old name of {@code replica_of}.
  *
  * @param flavorRef    the flavor id as text; null when absent (allowed for replicas)
  * @param replicaCount null when absent
@@ -79,7 +80,11 @@ record CreateInstanceRequest(String name, String flavorRef, Integer volumeSize, 
             datastoreVersion = optionalString(datastore.get("version"), "instance['datastore']['version']");
         }
 
+        // slave_of is the deprecated name of replica_of (Trove 13.0.0 still read it); replica_of wins
         String replicaOf = optionalString(instance.get("replica_of"), "instance['replica_of']");
+        if (replicaOf == null) {
+            replicaOf = optionalString(instance.get("slave_of"), "instance['slave_of']");
+        }
 
         Integer replicaCount = null;
         JsonNode count = instance.get("replica_count");

@@ -9,7 +9,7 @@ import org.redtrove.api.fault.BadRequest;
 import org.redtrove.api.identity.AuthContext;
 import org.redtrove.api.jobs.JobQueries;
 import org.redtrove.api.jobs.JobView;
-import org.redtrove.api.web.BaseUrl;
+import org.redtrove.api.web.Endpoints;
 import org.redtrove.api.web.JsonBodyReader;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.ResponseEntity;
@@ -42,16 +42,19 @@ class InstanceController {
     private final InstanceRepository instances;
     private final JobQueries jobQueries;
     private final JsonBodyReader bodies;
+    private final Endpoints endpoints;
     private final int maxReplicas;
     private final String region;
 
     InstanceController(InstanceService service, InstanceRepository instances, JobQueries jobQueries,
-                       JsonBodyReader bodies, @Value("${redtrove.replication.max-replicas:5}") int maxReplicas,
+                       JsonBodyReader bodies, Endpoints endpoints,
+                       @Value("${redtrove.replication.max-replicas:5}") int maxReplicas,
                        @Value("${redtrove.api.region:RegionOne}") String region) {
         this.service = service;
         this.instances = instances;
         this.jobQueries = jobQueries;
         this.bodies = bodies;
+        this.endpoints = endpoints;
         this.maxReplicas = maxReplicas;
         this.region = region;
     }
@@ -193,7 +196,7 @@ class InstanceController {
         if (!more) {
             return Map.of("instances", items);
         }
-        String next = BaseUrl.of(request) + "/v1.0/" + auth.projectId() + "/instances" + (detail ? "/detail" : "")
+        String next = endpoints.trove(request) + "/v1.0/" + auth.projectId() + "/instances" + (detail ? "/detail" : "")
                 + "?limit=" + limit + "&marker=" + rows.get(rows.size() - 1).id();
         return Map.of("instances", items, "links", List.of(new Link("next", next)));
     }
@@ -203,6 +206,6 @@ class InstanceController {
     }
 
     private InstanceView.Builder views(AuthContext auth, HttpServletRequest request) {
-        return new InstanceView.Builder(BaseUrl.of(request), region, auth);
+        return new InstanceView.Builder(endpoints.trove(request), region, auth);
     }
 }

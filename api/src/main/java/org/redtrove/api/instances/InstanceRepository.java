@@ -2,7 +2,6 @@ package org.redtrove.api.instances;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,19 +18,23 @@ import org.springframework.stereotype.Repository;
 @Repository
 class InstanceRepository {
 
-    /** What a new row holds; statuses start as BUILDING / BUILD / NEW. */
+    /**
+     * What a new row holds; statuses start as BUILDING / BUILD / NEW, and a new replica's health
+     * as SYNCING until the set supervisor sees it in sync.
+     */
     record NewInstance(UUID id, String projectId, String name, int flavorId, UUID datastoreVersionId,
-                       String password, Integer volumeSize, UUID replicaOf) {
+                       String password, Integer volumeSize, UUID replicaOf, UUID replicaSetId) {
     }
 
     private static final String SELECT = """
             select i.*, f.disk_gb, d.name as datastore_name, v.name as version_name, v.version_number,
-                   h.address as host_address
+                   h.address as host_address, s.name as set_name, s.epoch as set_epoch
             from instances i
             join flavors f on f.id = i.flavor_id
             join datastore_versions v on v.id = i.datastore_version_id
             join datastores d on d.id = v.datastore_id
             left join hosts h on h.id = i.host_id
+            left join replica_sets s on s.id = i.replica_set_id
             where not i.deleted
             """;
 
@@ -105,14 +108,15 @@ class InstanceRepository {
     void insert(NewInstance instance) {
         jdbc.sql("""
                         insert into instances (id, project_id, name, flavor_id, datastore_version_id, task_status,
-                                               server_status, service_status, replica_of, password, volume_size,
-                                               created_at, updated_at)
+                                               server_status, service_status, replica_of, replica_set_id, health,
+                                               password, volume_size, created_at, updated_at)
                         values (:id, :project, :name, :flavor, :version, 'BUILDING', 'BUILD', 'NEW', :replicaOf,
-                                :password, :volume, clock_timestamp(), clock_timestamp())""")
+                                :set, :health, :password, :volume, clock_timestamp(), clock_timestamp())""")
                 .param("id", instance.id()).param("project", instance.projectId()).param("name", instance.name())
                 .param("flavor", instance.flavorId()).param("version", instance.datastoreVersionId())
                 .param("replicaOf", instance.replicaOf()).param("password", passwords.seal(instance.password()))
-                .param("volume", instance.volumeSize())
+                .param("volume", instance.volumeSize()).param("set", instance.replicaSetId())
+                .param("health", instance.replicaOf() == null ? "HEALTHY" : "SYNCING")
                 .update();
     }
 
@@ -128,29 +132,8 @@ class InstanceRepository {
 
     /** True when the instance's latest heartbeat says it persists nothing (no AOF, no RDB saves). */
     boolean reportsNoPersistence(UUID id) {
-        return jdbc.sql("select (report ->> 'persistent')::boolean from heartbeats where instance_id = ?")
+        return jdbc.sql("select persistent from heartbeats where instance_id = ? and persistent is not null")
                 .param(id).query(Boolean.class).optional().map(persistent -> !persistent).orElse(false);
-    }
-
-    /**
-     * Whether the instance has a current heartbeat: its host's agent is still heard from, and its
-     * Redis last answered the agent less than {@code unhealthyAfter} ago (running_at, which the
-     * conductor derives from the agent's own "last answered" time). A Redis that stops answering
-     * counts as failed once it stayed silent that long, like a lost agent. Uses the database clock,
-     * like the conductor's writes.
-     */
-    boolean hasCurrentHeartbeat(UUID id, Duration unhealthyAfter) {
-        return jdbc.sql("""
-                        select exists (
-                            select 1 from heartbeats hb join hosts h on h.id = hb.host_id
-                            where hb.instance_id = :id
-                              and hb.received_at > now() - make_interval(secs => :secs)
-                              and coalesce(hb.running_at,
-                                           case when hb.state = 'RUNNING' then hb.received_at end)
-                                  > now() - make_interval(secs => :secs)
-                              and h.last_heartbeat_at > now() - make_interval(secs => :secs))""")
-                .param("id", id).param("secs", unhealthyAfter.toMillis() / 1000.0)
-                .query(Boolean.class).single();
     }
 
     private InstanceRow row(ResultSet rs, int n) throws SQLException {
@@ -164,6 +147,8 @@ class InstanceRepository {
                 (Integer) rs.getObject("port"), passwords.open(rs.getString("password")), (Integer) rs.getObject("volume_size"),
                 rs.getString("fault_message"), rs.getString("fault_details"),
                 rs.getObject("fault_created", OffsetDateTime.class),
-                rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class));
+                rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class),
+                rs.getObject("replica_set_id", UUID.class), rs.getString("set_name"),
+                (Long) rs.getObject("set_epoch"), rs.getString("health"), rs.getString("health_detail"));
     }
 }

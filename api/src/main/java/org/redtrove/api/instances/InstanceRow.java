@@ -5,13 +5,21 @@ import java.util.UUID;
 import org.redtrove.common.ServerStatus;
 import org.redtrove.common.TaskStatus;
 
-/** One non-deleted instance row with what its views need from flavors, versions and hosts. */
+/**
+ * One non-deleted instance row with what its views need from flavors, versions, hosts and its
+ * replica set.
+ *
+ * @param health       how the taskmanager's set supervisor last judged it (HEALTHY, SYNCING,
+ *                     UNREACHABLE, FAILED, DIVERGED)
+ * @param healthDetail why, when it is not healthy
+ */
 record InstanceRow(UUID id, String projectId, String name, int flavorId, int flavorDiskGb, UUID datastoreVersionId,
                    String datastoreName, String versionName, String versionNumber, String taskStatus,
                    String serverStatus, String serviceStatus, OffsetDateTime serviceStatusUpdated, UUID replicaOf,
                    String hostAddress, Integer port, String password, Integer volumeSize, String faultMessage,
                    String faultDetails, OffsetDateTime faultCreated, OffsetDateTime createdAt,
-                   OffsetDateTime updatedAt) {
+                   OffsetDateTime updatedAt, UUID replicaSetId, String replicaSetName, Long replicaSetEpoch,
+                   String health, String healthDetail) {
 
     boolean isReplica() {
         return replicaOf != null;

@@ -1,9 +1,9 @@
 package org.redtrove.api.instances;
 
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.redtrove.api.catalog.CatalogRepository;
 import org.redtrove.api.fault.BadRequest;
@@ -12,10 +12,13 @@ import org.redtrove.api.fault.NotFound;
 import org.redtrove.api.fault.Unprocessable;
 import org.redtrove.api.identity.AuthContext;
 import org.redtrove.api.jobs.JobWriter;
+import org.redtrove.api.quotas.QuotaResource;
+import org.redtrove.api.quotas.QuotaService;
+import org.redtrove.api.sets.ReplicaSetRepository;
 import org.redtrove.common.JobKind;
 import org.redtrove.common.JobParams;
+import org.redtrove.common.Situation;
 import org.redtrove.common.TaskStatus;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -23,7 +26,8 @@ import org.springframework.transaction.annotation.Transactional;
  * The instance operations the API accepts. Each one checks, claims (sets the task status) and
  * queues its job in one transaction, with the rows it checks locked ({@code for update}), so two
  * concurrent requests can never both pass a "not busy" check. Sets are always locked source first,
- * then replicas in id order, so concurrent operations on one set cannot deadlock.
+ * then replicas in id order, so concurrent operations on one set cannot deadlock. A create takes
+ * its project's quota lock last (QuotaService.reserve), so two creates cannot both fit the quota.
  */
 @Service
 class InstanceService {
@@ -37,17 +41,19 @@ class InstanceService {
     }
 
     private final InstanceRepository instances;
+    private final ReplicaSetRepository sets;
     private final CatalogRepository catalog;
     private final JobWriter jobs;
-    private final Duration unhealthyAfter;
+    private final QuotaService quotas;
     private final SecureRandom random = new SecureRandom();
 
-    InstanceService(InstanceRepository instances, CatalogRepository catalog, JobWriter jobs,
-                    @Value("${redtrove.failover.unhealthy-after:3s}") Duration unhealthyAfter) {
+    InstanceService(InstanceRepository instances, ReplicaSetRepository sets, CatalogRepository catalog,
+                    JobWriter jobs, QuotaService quotas) {
         this.instances = instances;
+        this.sets = sets;
         this.catalog = catalog;
         this.jobs = jobs;
-        this.unhealthyAfter = unhealthyAfter;
+        this.quotas = quotas;
     }
 
     /** The instance if the caller may see it; unknown, malformed and other projects' ids are all 404. */
@@ -85,11 +91,14 @@ class InstanceService {
         CatalogRepository.Datastore datastore = catalog.datastore(datastoreName)
                 .orElseThrow(() -> new NotFound("Datastore '" + datastoreName + "' cannot be found."));
         CatalogRepository.DatastoreVersion version = datastoreVersion(datastore, request.datastoreVersion());
+        quotas.reserve(auth.projectId(), Map.of(QuotaResource.INSTANCES, 1L, QuotaResource.RAM, (long) flavor.ramMb(),
+                QuotaResource.VOLUMES, request.volumeSize() == null ? 0L : request.volumeSize()));
 
         String password = newPassword();
         UUID id = UUID.randomUUID();
+        UUID set = sets.found(auth.projectId(), request.name(), id);
         instances.insert(new InstanceRepository.NewInstance(id, auth.projectId(), request.name(), flavor.id(),
-                version.id(), password, request.volumeSize(), null));
+                version.id(), password, request.volumeSize(), null, set));
         jobs.queue(JobKind.CREATE, auth.projectId(), id, JobParams.none());
         return new Created(id, password);
     }
@@ -99,11 +108,7 @@ class InstanceService {
      * and volume in the request are ignored (legacy trove always sends flavorRef, contract D.10).
      */
     private Created createReplicas(AuthContext auth, CreateInstanceRequest request) {
-        UUID sourceId = CatalogRepository.parseUuid(request.replicaOf());
-        InstanceRow source = (sourceId == null ? java.util.Optional.<InstanceRow>empty()
-                : instances.findForUpdate(sourceId))
-                .filter(row -> auth.isAdmin() || row.projectId().equals(auth.projectId()))
-                .orElseThrow(() -> NotFound.resource(request.replicaOf()));
+        InstanceRow source = lockVisible(auth, request.replicaOf());
         if (source.isReplica()) {
             throw new BadRequest("Cannot create a replica of a replica " + source.id() + ".");
         }
@@ -114,12 +119,18 @@ class InstanceService {
                     + "RDB snapshots are off); turn persistence on before attaching replicas.");
         }
         int count = request.replicaCount() == null ? 1 : request.replicaCount();
+        int ramMb = catalog.flavor(Integer.toString(source.flavorId())).map(CatalogRepository.Flavor::ramMb).orElse(0);
+        // the source's project pays for its replicas, whoever asked for them
+        quotas.reserve(source.projectId(), Map.of(QuotaResource.INSTANCES, (long) count,
+                QuotaResource.REPLICAS, (long) count, QuotaResource.RAM, (long) count * ramMb,
+                QuotaResource.VOLUMES, source.volumeSize() == null ? 0L : (long) count * source.volumeSize()));
         List<UUID> ids = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             UUID id = UUID.randomUUID();
             String name = count > 1 ? request.name() + "-" + i : request.name();
             instances.insert(new InstanceRepository.NewInstance(id, source.projectId(), name, source.flavorId(),
-                    source.datastoreVersionId(), source.password(), source.volumeSize(), source.id()));
+                    source.datastoreVersionId(), source.password(), source.volumeSize(), source.id(),
+                    source.replicaSetId()));
             ids.add(id);
         }
         jobs.queue(JobKind.ATTACH_REPLICAS, source.projectId(), source.id(), new JobParams(ids, null));
@@ -162,7 +173,7 @@ class InstanceService {
     /** Planned switchover to the given replica: the whole set shows PROMOTE until the job ends. */
     @Transactional
     void promote(AuthContext auth, String id) {
-        InstanceRow candidate = visible(auth, id);
+        InstanceRow candidate = lockVisible(auth, id);
         if (!candidate.isReplica()) {
             throw new BadRequest("Instance " + candidate.id() + " is not a replica.");
         }
@@ -193,8 +204,12 @@ class InstanceService {
         if (replicas.isEmpty()) {
             throw new BadRequest("Instance " + source.id() + " is not a replica source.");
         }
-        if (instances.hasCurrentHeartbeat(source.id(), unhealthyAfter)) {
-            throw new BadRequest("Replica Source " + source.id() + " cannot be ejected as it has a current heartbeat");
+        // The taskmanager's failure analysis decides whether the master failed (DESIGN.md decision 12).
+        Situation situation = sets.find(source.replicaSetId()).map(s -> situation(s.situation()))
+                .orElse(Situation.HEALTHY);
+        if (!situation.masterFailed()) {
+            throw new BadRequest("Replica Source " + source.id() + " cannot be ejected as it has a current heartbeat"
+                    + " (the set's analysis: " + situation + ").");
         }
         if (source.hasTaskInProgress()) {
             throw Unprocessable.busy(source.id(), "task", source.taskStatus());
@@ -211,11 +226,24 @@ class InstanceService {
         jobs.queue(JobKind.EJECT, source.projectId(), source.id(), JobParams.none());
     }
 
+    /**
+     * The instance, locked, after the row of its replica set: every request that may change a set
+     * takes the set's lock first, as the taskmanager's failover does, so the two are serialised.
+     */
     private InstanceRow lockVisible(AuthContext auth, String id) {
-        UUID uuid = CatalogRepository.parseUuid(id);
-        return (uuid == null ? java.util.Optional.<InstanceRow>empty() : instances.findForUpdate(uuid))
-                .filter(row -> auth.isAdmin() || row.projectId().equals(auth.projectId()))
-                .orElseThrow(() -> NotFound.resource(id));
+        InstanceRow row = visible(auth, id);
+        if (row.replicaSetId() != null) {
+            sets.lock(row.replicaSetId());
+        }
+        return instances.findForUpdate(row.id()).orElseThrow(() -> NotFound.resource(id));
+    }
+
+    private static Situation situation(String name) {
+        try {
+            return Situation.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return Situation.HEALTHY; // a name a newer taskmanager wrote: judge nothing from it
+        }
     }
 
     private CatalogRepository.DatastoreVersion datastoreVersion(CatalogRepository.Datastore datastore,

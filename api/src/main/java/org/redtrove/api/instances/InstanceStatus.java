@@ -12,6 +12,23 @@ final class InstanceStatus {
     private InstanceStatus() {
     }
 
+    /**
+     * @param health how the taskmanager's set supervisor judges the member: a built, idle instance
+     *               that cannot be reached, failed or diverged is ERROR, and one syncing again with
+     *               its master BUILD, never ACTIVE (DESIGN.md decisions 6 and 12)
+     */
+    static String status(String task, String server, String health) {
+        String status = status(task, server);
+        if (!"ACTIVE".equals(status) || health == null) {
+            return status;
+        }
+        return switch (health) {
+            case "UNREACHABLE", "FAILED", "DIVERGED" -> "ERROR";
+            case "SYNCING" -> "BUILD";
+            default -> status;
+        };
+    }
+
     static String status(String task, String server) {
         if (isErrorTask(task)) {
             return "ERROR";

@@ -19,6 +19,7 @@ record InstanceView(UUID id, String name, String status,
                     List<Link> links, Ref flavor, Datastore datastore, String region, Volume volume, Access access,
                     List<String> ip, List<Address> addresses, Integer port,
                     @JsonProperty("replica_of") Ref replicaOf, List<Ref> replicas,
+                    @JsonProperty("replica_set") ReplicaSetRef replicaSet,
                     @JsonProperty("tenant_id") String tenantId,
                     String created, String updated,
                     @JsonProperty("service_status_updated") String serviceStatusUpdated,
@@ -46,6 +47,10 @@ record InstanceView(UUID id, String name, String status,
     record Fault(String message, String created, String details) {
     }
 
+    /** The set the instance belongs to: its stable name (Sentinel's master name) and configuration epoch. */
+    record ReplicaSetRef(String name, long epoch) {
+    }
+
     /** Builds views for one request: links use the address the client called, ids the row's project. */
     record Builder(String baseUrl, String region, AuthContext auth) {
 
@@ -61,7 +66,7 @@ record InstanceView(UUID id, String name, String status,
             boolean placed = row.hostAddress() != null;
             return new InstanceView(
                     row.id(), row.name(),
-                    InstanceStatus.status(row.taskStatus(), row.serverStatus()),
+                    InstanceStatus.status(row.taskStatus(), row.serverStatus(), row.health()),
                     InstanceStatus.operatingStatus(row.taskStatus(), row.serverStatus(), row.serviceStatus()),
                     links(row.projectId(), "instances/" + row.id()),
                     new Ref(Integer.toString(row.flavorId()), links(row.projectId(), "flavors/" + row.flavorId())),
@@ -78,15 +83,26 @@ record InstanceView(UUID id, String name, String status,
                             : replicaIds.stream()
                                     .map(r -> new Ref(r.toString(), links(row.projectId(), "instances/" + r)))
                                     .toList(),
+                    detail && row.replicaSetName() != null
+                            ? new ReplicaSetRef(row.replicaSetName(), row.replicaSetEpoch()) : null,
                     auth.isAdmin() ? row.projectId() : null,
                     detail ? Times.format(row.createdAt()) : null,
                     detail ? Times.format(row.updatedAt()) : null,
                     detail ? Times.format(row.serviceStatusUpdated()) : null,
-                    detail && row.faultMessage() != null
-                            ? new Fault(row.faultMessage(), Times.format(row.faultCreated()),
-                                    row.faultDetails() == null ? "" : row.faultDetails())
-                            : null,
+                    detail ? fault(row) : null,
                     password);
+        }
+
+        /** A job's fault first; else, for a member the supervisor finds unwell, why. */
+        private static Fault fault(InstanceRow row) {
+            if (row.faultMessage() != null) {
+                return new Fault(row.faultMessage(), Times.format(row.faultCreated()),
+                        row.faultDetails() == null ? "" : row.faultDetails());
+            }
+            if (row.healthDetail() != null && !"HEALTHY".equals(row.health())) {
+                return new Fault(row.healthDetail(), Times.format(row.updatedAt()), "");
+            }
+            return null;
         }
 
         private List<Link> links(String projectId, String path) {

@@ -5,7 +5,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Map;
 import org.redtrove.api.fault.Faults;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -31,11 +30,7 @@ public class BodySizeFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         if (request.getContentLengthLong() > maxBytes) {
             String message = JsonBodyReader.tooLarge(maxBytes).getMessage();
-            String path = request.getRequestURI();
-            Map<String, Object> body = path.startsWith("/identity") || path.startsWith("/v3")
-                    ? Faults.keystone(400, "Bad Request", message)
-                    : Faults.trove("badRequest", 400, message);
-            Faults.write(response, 400, body);
+            Faults.write(response, 400, Faults.forPath(request.getRequestURI(), 400, message));
             return;
         }
         chain.doFilter(request, response);

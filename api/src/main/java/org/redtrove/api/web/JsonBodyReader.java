@@ -52,7 +52,31 @@ public class JsonBodyReader {
         if (!tree.isObject()) {
             throw new BadRequest("The request body must be a JSON object.");
         }
+        if (!isClean(tree)) {
+            throw new BadRequest(RequestText.INVALID);
+        }
         return tree;
+    }
+
+    /** Every name and string in the tree follows {@link RequestText}: what the database is given later. */
+    private static boolean isClean(JsonNode node) {
+        if (node.isString()) {
+            return RequestText.isClean(node.asString());
+        }
+        if (node.isArray()) {
+            for (JsonNode element : node.values()) {
+                if (!isClean(element)) {
+                    return false;
+                }
+            }
+        } else if (node.isObject()) {
+            for (var field : node.properties()) {
+                if (!RequestText.isClean(field.getKey()) || !isClean(field.getValue())) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private byte[] readCapped(HttpServletRequest request) {

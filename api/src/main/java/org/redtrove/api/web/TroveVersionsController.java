@@ -7,8 +7,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Trove's API version list (trove/versions.py). Trove serves it at {@code GET /}; here {@code /}
- * belongs to Keystone discovery (see IdentityController), so the list is served at {@code /v1.0}.
+ * Trove's API version list (trove/versions.py), at the Trove port's root (see RootController) and
+ * at {@code /v1.0}.
  */
 @RestController
 public class TroveVersionsController {
@@ -19,9 +19,15 @@ public class TroveVersionsController {
     record Version(String id, String status, String updated, List<Link> links) {
     }
 
+    private final Endpoints endpoints;
+
+    public TroveVersionsController(Endpoints endpoints) {
+        this.endpoints = endpoints;
+    }
+
     @GetMapping({"/v1.0", "/v1.0/"})
-    Map<String, Object> versions(HttpServletRequest request) {
+    public Map<String, Object> versions(HttpServletRequest request) {
         return Map.of("versions", List.of(new Version("v1.0", "CURRENT", "2012-08-01T00:00:00Z",
-                List.of(new Link(BaseUrl.of(request) + "/v1.0/", "self")))));
+                List.of(new Link(endpoints.trove(request) + "/v1.0/", "self")))));
     }
 }
