@@ -14,8 +14,9 @@ import java.util.UUID;
         @JsonSubTypes.Type(value = GuestRequest.Delete.class, name = "delete"),
         @JsonSubTypes.Type(value = GuestRequest.Describe.class, name = "describe"),
         @JsonSubTypes.Type(value = GuestRequest.ConfigureSource.class, name = "configure_source"),
-        @JsonSubTypes.Type(value = GuestRequest.AttachToMaster.class, name = "attach_to_master"),
-        @JsonSubTypes.Type(value = GuestRequest.Detach.class, name = "detach"),
+        @JsonSubTypes.Type(value = GuestRequest.BecomeMaster.class, name = "become_master"),
+        @JsonSubTypes.Type(value = GuestRequest.Follow.class, name = "follow"),
+        @JsonSubTypes.Type(value = GuestRequest.ConfigureAccess.class, name = "configure_access"),
         @JsonSubTypes.Type(value = GuestRequest.PauseWrites.class, name = "pause_writes"),
         @JsonSubTypes.Type(value = GuestRequest.Unpause.class, name = "unpause"),
         @JsonSubTypes.Type(value = GuestRequest.WaitForOffset.class, name = "wait_for_offset")
@@ -25,10 +26,15 @@ public sealed interface GuestRequest {
     UUID instanceId();
 
     /**
-     * Create the instance's data dir and redis.conf, start redis-server and answer with its port.
-     * If the instance already exists it is left as it is (and started if it is not running).
+     * Create the instance's data dir and redis.conf, start redis-server as a master of the given
+     * set and answer with its port. If the instance already exists it is left as it is (and started
+     * if it is not running, also when the guest was holding it after an exit).
+     *
+     * @param password            the set's password: Redis's default user, the tenant's login
+     * @param replicationPassword the set's replication user's password, never shown to the tenant
      */
-    record Prepare(UUID instanceId, String password, long maxmemoryBytes) implements GuestRequest {
+    record Prepare(UUID instanceId, String password, long maxmemoryBytes, Membership membership,
+                   String replicationPassword) implements GuestRequest {
     }
 
     /** Stop redis-server and remove the instance's data. Deleting an unknown instance succeeds. */
@@ -40,22 +46,41 @@ public sealed interface GuestRequest {
     }
 
     /**
-     * Settings of a master that replicas are attaching to: diskless sync on or off, and the
-     * diskless-sync delay, which is only worth paying while several replicas attach at once.
+     * Settings of a master: diskless sync on or off, the diskless-sync delay, which is only worth
+     * paying while several replicas attach at once, and how it fences itself.
      */
-    record ConfigureSource(UUID instanceId, boolean disklessSync, int attachingReplicas) implements GuestRequest {
-    }
-
-    /**
-     * Make the instance a read-only replica of the given master: written to the replication include
-     * file and applied live with CONFIG SET masterauth and REPLICAOF, without restarting Redis.
-     */
-    record AttachToMaster(UUID instanceId, String masterHost, int masterPort, String masterPassword)
+    record ConfigureSource(UUID instanceId, boolean disklessSync, int attachingReplicas, Fencing fencing)
             implements GuestRequest {
     }
 
-    /** Make the instance a standalone writable master (REPLICAOF NO ONE), keeping its data. */
-    record Detach(UUID instanceId) implements GuestRequest {
+    /**
+     * Make the instance a writable master (REPLICAOF NO ONE) of the set at this epoch, keeping its
+     * data. Refused if the guest already applied a newer epoch of the same set.
+     */
+    record BecomeMaster(UUID instanceId, Membership membership) implements GuestRequest {
+    }
+
+    /**
+     * Make the instance a read-only replica of the given master at this epoch: written to the
+     * replication include file and applied live (masteruser, masterauth, REPLICAOF), without a
+     * restart. Refused if the guest already applied a newer epoch of the same set.
+     *
+     * @param restartIfUnresponsive when Redis does not answer (hung), restart it so that it comes
+     *                              back as the replica the file now says: a hung old master must
+     *                              never resume as a master
+     */
+    record Follow(UUID instanceId, Membership membership, String masterHost, int masterPort,
+                  String replicationPassword, boolean restartIfUnresponsive) implements GuestRequest {
+    }
+
+    /**
+     * Bring an instance created before ACLs to them, live: first the agent and replication users
+     * (replicas switch to the replication user), then, with {@code restrictTenant}, the tenant's
+     * default user loses the commands that change roles, persistence, limits or users. The second
+     * phase must wait until every member of the set has the replication user.
+     */
+    record ConfigureAccess(UUID instanceId, String replicationPassword, boolean restrictTenant)
+            implements GuestRequest {
     }
 
     /** CLIENT PAUSE WRITE for at most timeoutMillis; answers with the master offset reached. */

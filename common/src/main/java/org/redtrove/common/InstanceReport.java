@@ -12,7 +12,14 @@ import java.util.UUID;
  * @param lastAnswered when Redis last answered the agent, on the agent's clock (null if never); the
  *                     conductor compares it with the heartbeat's own sentAt, so clock skew between
  *                     hosts does not matter
+ * @param membership   the set and epoch the guest last applied to this instance; null for an
+ *                     instance no role change reached since it was created by an older version
+ * @param access       how far its ACLs are set up
+ * @param fencing      what the guest applied as a master (null: never configured)
+ * @param held         its redis-server exited and the guest is not restarting it on its own
+ *                     ({@link Fencing#holdRestart}): it waits for the taskmanager
  */
 public record InstanceReport(UUID instanceId, int port, RedisState state, String detail, boolean persistent,
-                             ReplicationInfo replication, Instant lastAnswered) {
+                             ReplicationInfo replication, Instant lastAnswered, Membership membership,
+                             AccessState access, Fencing fencing, boolean held) {
 }

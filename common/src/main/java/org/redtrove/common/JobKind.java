@@ -13,5 +13,10 @@ public enum JobKind {
     /** Unplanned failover away from a failed source, to its most current replica. */
     EJECT,
     /** Stop an instance's Redis and remove its data. */
-    DELETE
+    DELETE,
+    /**
+     * Bring the members of a set back to its recorded topology (a returning old master, a replica
+     * following the wrong master, ACLs of an older instance); started by the taskmanager itself.
+     */
+    RECONCILE
 }

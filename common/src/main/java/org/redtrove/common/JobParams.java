@@ -7,12 +7,25 @@ import java.util.UUID;
  * The parameters of a job, stored as JSON in jobs.params. Which fields a kind reads:
  * CREATE and DELETE and DETACH: none beyond the job's instance; ATTACH_REPLICAS: the job's instance
  * is the source and {@code instanceIds} the new replicas; PROMOTE: the job's instance is the
- * candidate and {@code sourceId} its current master; EJECT: the job's instance is the failed master.
+ * candidate and {@code sourceId} its current master; EJECT: the job's instance is the failed master;
+ * RECONCILE: the job's instance is a member of the set to repair.
+ *
+ * @param reason why the taskmanager started the job itself (an automatic failover and the failure
+ *               analysis behind it, a repair); null for jobs a user asked for
  */
-public record JobParams(List<UUID> instanceIds, UUID sourceId) {
+public record JobParams(List<UUID> instanceIds, UUID sourceId, String reason) {
 
     public static JobParams none() {
-        return new JobParams(List.of(), null);
+        return new JobParams(List.of(), null, null);
+    }
+
+    public JobParams(List<UUID> instanceIds, UUID sourceId) {
+        this(instanceIds, sourceId, null);
+    }
+
+    /** A job the taskmanager starts on its own, saying why. */
+    public static JobParams because(String reason) {
+        return new JobParams(List.of(), null, reason);
     }
 
     public JobParams {

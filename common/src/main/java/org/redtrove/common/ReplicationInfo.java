@@ -20,14 +20,27 @@ import java.util.List;
  * @param syncCompleted            kept by the agent: the link has been up since the replica was last
  *                                 pointed at this master, so its data is a copy of that master's
  * @param replicas                 masters only: the connected replicas as the master lists them
+ * @param millisSinceMasterAnswered kept by the agent: time since this replica's master last answered
+ *                                 the agent's own PING, sent every 100 ms with the replication user;
+ *                                 how a replica confirms that its master is gone. -1 if never
  */
 public record ReplicationInfo(String role, String masterHost, int masterPort, boolean masterLinkUp,
                               boolean syncInProgress, long processedOffset, String replId, String replId2,
                               long secondReplOffset, long masterLastIoSecondsAgo, long millisSinceMasterIo,
-                              boolean syncCompleted, List<ReplicaLink> replicas) {
+                              boolean syncCompleted, List<ReplicaLink> replicas, long millisSinceMasterAnswered) {
 
     public boolean isReplica() {
         return "slave".equals(role);
+    }
+
+    /**
+     * For a master: whether it has taken writes of its own since it was last promoted (its offset
+     * went past the end of the history it inherited). A replica promoted behind our back that took
+     * none can be turned back into a replica without losing anything.
+     */
+    public boolean wroteSincePromotion() {
+        return !isReplica() && replId2 != null && !replId2.matches("0+") && secondReplOffset > 0
+                && processedOffset >= secondReplOffset;
     }
 
     /** One "slaveN:" line of a master's INFO replication. */

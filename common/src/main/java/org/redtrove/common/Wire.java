@@ -11,6 +11,8 @@ public final class Wire {
 
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES) // older peers ignore newer fields
+            // newer peers read what older ones never wrote: a missing flag or figure is its zero value
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
     private Wire() {

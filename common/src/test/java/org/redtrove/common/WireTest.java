@@ -12,7 +12,8 @@ class WireTest {
     @Test
     void guestRequestsKeepTheirConcreteTypeAcrossTheWire() {
         UUID id = UUID.randomUUID();
-        GuestRequest sent = new GuestRequest.AttachToMaster(id, "10.0.0.5", 17001, "s3cret");
+        GuestRequest sent = new GuestRequest.Follow(id, new Membership(UUID.randomUUID(), 7), "10.0.0.5", 17001,
+                "s3cret", true);
 
         GuestRequest received = Wire.decode(Wire.encode(sent), GuestRequest.class);
 
@@ -22,9 +23,10 @@ class WireTest {
     @Test
     void heartbeatsCarryReplicationStateAndTimestamps() {
         var info = new ReplicationInfo("slave", "10.0.0.5", 17001, true, false, 1234, "abc", "def", 99, 0, 150,
-                true, List.of());
+                true, List.of(), 40);
         var report = new InstanceReport(UUID.randomUUID(), 17002, RedisState.RUNNING, null, true, info,
-                Instant.parse("2026-01-01T00:00:00Z"));
+                Instant.parse("2026-01-01T00:00:00Z"), new Membership(UUID.randomUUID(), 3), AccessState.RESTRICTED,
+                new Fencing(1, 1, true), false);
         ConductorMessage sent = new ConductorMessage.Heartbeat("host-a", Instant.parse("2026-01-01T00:00:00Z"),
                 List.of(report));
 
@@ -32,6 +34,45 @@ class WireTest {
 
         assertThat(received).isEqualTo(sent);
         assertThat(((ConductorMessage.Heartbeat) received).instances().get(0).replication().isReplica()).isTrue();
+    }
+
+    @Test
+    void aNewerEpochOfTheSameSetOrAnotherSetSupersedesAnAppliedMembership() {
+        UUID set = UUID.randomUUID();
+        Membership applied = new Membership(set, 5);
+
+        assertThat(new Membership(set, 6).supersedes(applied)).isTrue();
+        assertThat(new Membership(set, 5).supersedes(applied)).as("the same epoch again: idempotent").isTrue();
+        assertThat(new Membership(set, 4).supersedes(applied)).as("a stale command").isFalse();
+        assertThat(new Membership(UUID.randomUUID(), 1).supersedes(applied)).as("moved to another set").isTrue();
+        assertThat(new Membership(set, 1).supersedes(null)).isTrue();
+    }
+
+    @Test
+    void aMasterPromotedBehindOurBackHasWrittenOnlyPastTheHistoryItInherited() {
+        var promotedNoWrites = new ReplicationInfo("master", null, 0, false, false, 5000, "new", "old", 5001, -1, -1,
+                false, List.of(), -1);
+        var promotedAndWritten = new ReplicationInfo("master", null, 0, false, false, 5100, "new", "old", 5001, -1,
+                -1, false, List.of(), -1);
+        var neverPromoted = new ReplicationInfo("master", null, 0, false, false, 5100, "id",
+                "0000000000000000000000000000000000000000", -1, -1, -1, false, List.of(), -1);
+
+        assertThat(promotedNoWrites.wroteSincePromotion()).isFalse();
+        assertThat(promotedAndWritten.wroteSincePromotion()).isTrue();
+        assertThat(neverPromoted.wroteSincePromotion()).isFalse();
+    }
+
+    @Test
+    void aReportFromAnOlderGuestWithoutTheNewerFieldsIsStillRead() {
+        String json = "{\"instanceId\":\"" + UUID.randomUUID() + "\",\"port\":17000,\"state\":\"RUNNING\","
+                + "\"persistent\":true,\"replication\":{\"role\":\"master\",\"masterPort\":0,"
+                + "\"processedOffset\":5,\"replicas\":[]}}";
+
+        InstanceReport report = Wire.fromJson(json, InstanceReport.class);
+
+        assertThat(report.held()).isFalse();
+        assertThat(report.membership()).isNull();
+        assertThat(report.replication().millisSinceMasterAnswered()).isZero();
     }
 
     @Test

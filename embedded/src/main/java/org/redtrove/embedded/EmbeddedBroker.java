@@ -13,22 +13,39 @@ import org.apache.qpid.server.SystemLauncherListener;
  * user and a password of the caller's: guest requests carry Redis passwords, so no other local
  * user may read the queues. Messages do not survive a restart; nothing is lost by that, because
  * jobs live in PostgreSQL and the taskmanager re-publishes unfinished ones (JobRecovery).
+ *
+ * <p>It can listen on another address instead, so that guest agents on other hosts reach it: the
+ * hosts of {@code deploy/netns-hosts}, network namespaces that reach this one over a bridge.
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
     public static final String USER = "redtrove";
+    public static final String LOOPBACK = "127.0.0.1";
 
     private final SystemLauncher launcher;
+    private final String address;
     private final int port;
     private final String password;
 
-    private EmbeddedBroker(SystemLauncher launcher, int port, String password) {
+    private EmbeddedBroker(SystemLauncher launcher, String address, int port, String password) {
         this.launcher = launcher;
+        this.address = address;
         this.port = port;
         this.password = password;
     }
 
+    /** On 127.0.0.1: reachable from this machine only. */
     public static EmbeddedBroker start(Path workDir, int port, String password) throws Exception {
+        return start(workDir, LOOPBACK, port, password);
+    }
+
+    /**
+     * @param bindAddress the one address to listen on (a local IPv4 address, such as a bridge's):
+     *                    never every address, so that the broker is not on a public network by
+     *                    accident
+     */
+    public static EmbeddedBroker start(Path workDir, String bindAddress, int port, String password)
+            throws Exception {
         PrivateFiles.restrictDirectory(workDir);
         ClassLoader loader = EmbeddedBroker.class.getClassLoader();
         Map<String, Object> attributes = new HashMap<>();
@@ -40,6 +57,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         attributes.put("startupLoggedToSystemOut", false);
         attributes.put("context", Map.of(
                 "qpid.amqp_port", String.valueOf(port),
+                "qpid.amqp_bind", bindAddress,
                 "qpid.user", USER,
                 "qpid.password", password,
                 "qpid.work_dir", workDir.toString(),
@@ -57,16 +75,20 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw new IOException("The embedded AMQP broker did not start: " + failure.get().getMessage(),
                     failure.get());
         }
-        return new EmbeddedBroker(launcher, port, password);
+        return new EmbeddedBroker(launcher, bindAddress, port, password);
     }
 
     public int port() {
         return port;
     }
 
+    public String address() {
+        return address;
+    }
+
     /** The broker's URL with its credentials, for Spring's spring.rabbitmq.addresses. */
     public String url() {
-        return "amqp://" + USER + ":" + password + "@127.0.0.1:" + port;
+        return "amqp://" + USER + ":" + password + "@" + address + ":" + port;
     }
 
     @Override

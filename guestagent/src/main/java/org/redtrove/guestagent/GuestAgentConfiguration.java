@@ -40,7 +40,8 @@ public class GuestAgentConfiguration {
     RedisHost redisHost(GuestAgentProperties properties, RedisBinary binary) {
         return new RedisHost(new RedisHostSettings(properties.dataDir(), properties.bindAddress(),
                 PortRange.parse(properties.portRange()), binary, properties.heartbeatInterval(),
-                properties.unresponsiveAfter(), properties.stopRedisOnShutdown()));
+                properties.unresponsiveAfter(), properties.livenessInterval(), properties.suspectAfter(),
+                properties.stopRedisOnShutdown()));
     }
 
     /** Durable and shared: requests sent while the agent restarts wait for it. Declared by RabbitAdmin. */

@@ -22,6 +22,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param heartbeatInterval   heartbeat-interval: heartbeat and supervision period. Default 1s
  * @param unresponsiveAfter   unresponsive-after: PING timeout; a live Redis silent that long is
  *                            UNRESPONSIVE. Default 1s
+ * @param livenessInterval    liveness-interval: how often the agent PINGs each instance, and each
+ *                            replica's master, on a persistent connection. Default 100ms
+ * @param suspectAfter        suspect-after: an instance, or a replica's master, silent for longer is
+ *                            suspect. Default 250ms
+ * @param suspectHeartbeatInterval suspect-heartbeat-interval: heartbeat period while any instance is
+ *                            suspect, stopped or held. Default 100ms
  * @param stopRedisOnShutdown stop-redis-on-shutdown: stop every redis-server when the agent stops.
  *                            Default false (a restarted agent adopts them); dev mode sets true
  */
@@ -36,5 +42,8 @@ public record GuestAgentProperties(
         String redisServer,
         @DefaultValue("1s") Duration heartbeatInterval,
         @DefaultValue("1s") Duration unresponsiveAfter,
+        @DefaultValue("100ms") Duration livenessInterval,
+        @DefaultValue("250ms") Duration suspectAfter,
+        @DefaultValue("100ms") Duration suspectHeartbeatInterval,
         @DefaultValue("false") boolean stopRedisOnShutdown) {
 }

@@ -3,8 +3,10 @@ package org.redtrove.guestagent.heartbeat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.redtrove.common.ConductorMessage;
 import org.redtrove.common.Queues;
 import org.redtrove.common.Wire;
@@ -23,8 +25,11 @@ import org.springframework.stereotype.Component;
 /**
  * Tells the conductor this host exists (registration, at start and every
  * {@value #REGISTRATION_EVERY_SECONDS} s, because the conductor may have restarted and forgotten), and
- * every heartbeat interval what each instance looks like. A broker outage only delays heartbeats: the
- * failure is logged once and the next tick tries again.
+ * what each instance looks like: at once when an instance's state, hold or role changes (a Redis
+ * exiting, going silent, answering again), every suspect-heartbeat interval while any instance is
+ * suspect (silent, or a replica's master silent, stopped or held), else every heartbeat interval.
+ * The taskmanager's failure detection is only as quick as this. A broker outage only delays
+ * heartbeats: the failure is logged once and the next tick tries again.
  */
 @Component
 public class HeartbeatPublisher implements SmartLifecycle {
@@ -37,10 +42,17 @@ public class HeartbeatPublisher implements SmartLifecycle {
     private final HostIdentity host;
     private final String queue;
     private final Duration interval;
+    private final Duration suspectInterval;
     private final String redisVersion;
+    /** Coalesces a burst of state changes into one heartbeat, not one per change. */
+    private final AtomicBoolean changePending = new AtomicBoolean();
 
     private ScheduledExecutorService timer;
+    /** Whether an instance was suspect at the last clock tick; only the timer thread touches it. */
+    private boolean wasSuspect;
+    // Timer thread only:
     private Instant lastRegistration = Instant.EPOCH;
+    private Instant lastSent = Instant.EPOCH;
     private boolean failing;
 
     public HeartbeatPublisher(RabbitTemplate rabbit, RedisHost redis, HostIdentity host, AmqpProperties amqp,
@@ -50,6 +62,7 @@ public class HeartbeatPublisher implements SmartLifecycle {
         this.host = host;
         this.queue = Queues.conductor(amqp.prefix());
         this.interval = properties.heartbeatInterval();
+        this.suspectInterval = properties.suspectHeartbeatInterval();
         this.redisVersion = redis.settings().redisServer().version();
     }
 
@@ -60,10 +73,21 @@ public class HeartbeatPublisher implements SmartLifecycle {
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleWithFixedDelay(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-        // A new Redis that starts answering is reported at once, not up to an interval later.
+        long period = Math.max(1, Math.min(interval.toMillis(), suspectInterval.toMillis()));
+        timer.scheduleWithFixedDelay(this::onClock, 0, period, TimeUnit.MILLISECONDS);
         ScheduledExecutorService current = timer;
-        redis.onStateChange(() -> current.execute(this::tick));
+        redis.onStateChange(() -> {
+            if (changePending.compareAndSet(false, true)) {
+                try {
+                    current.execute(() -> {
+                        changePending.set(false); // before the tick: a change during it gets its own
+                        tick();
+                    });
+                } catch (RejectedExecutionException e) {
+                    changePending.set(false); // stopped
+                }
+            }
+        });
         log.info("guest agent {} ({}, redis {}) heartbeating to {}", host.hostId(), host.hostName(),
                 redisVersion, queue);
     }
@@ -81,8 +105,24 @@ public class HeartbeatPublisher implements SmartLifecycle {
         return timer != null;
     }
 
+    /**
+     * The report that an instance is fine again goes out at once: the taskmanager judges a silence
+     * from the latest report, and the last one sent while suspect still shows the silence growing.
+     * A short stall must end in an all-clear, not in a second of apparent silence.
+     */
+    private void onClock() {
+        boolean suspect = redis.anySuspect();
+        boolean cleared = wasSuspect && !suspect;
+        wasSuspect = suspect;
+        Duration since = Duration.between(lastSent, Instant.now());
+        if (cleared || since.compareTo(interval) >= 0 || (since.compareTo(suspectInterval) >= 0 && suspect)) {
+            tick();
+        }
+    }
+
     private void tick() {
         Instant now = Instant.now();
+        lastSent = now;
         try {
             if (Duration.between(lastRegistration, now).getSeconds() >= REGISTRATION_EVERY_SECONDS) {
                 publish(new ConductorMessage.HostRegistration(host.hostId(), host.hostName(), host.address(),

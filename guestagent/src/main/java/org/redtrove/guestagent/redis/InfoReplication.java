@@ -8,8 +8,9 @@ import org.redtrove.common.ReplicationInfo;
 import org.redtrove.common.ReplicationInfo.ReplicaLink;
 
 /**
- * Parses Redis's INFO replication text. The fields the agent tracks itself (millisSinceMasterIo,
- * syncCompleted) are left at "unknown" here; {@link ReplicationTracking} fills them in.
+ * Parses Redis's INFO replication text. The fields the agent tracks itself are left at "unknown"
+ * here: {@link ReplicationTracking} fills in millisSinceMasterIo and syncCompleted, and
+ * {@link ManagedInstance} millisSinceMasterAnswered from its master pinger.
  */
 final class InfoReplication {
 
@@ -48,7 +49,8 @@ final class InfoReplication {
                 replica ? number(f, "master_last_io_seconds_ago", -1) : -1,
                 -1,
                 false,
-                List.copyOf(replicas));
+                List.copyOf(replicas),
+                -1);
     }
 
     /** The instance's own offset in its replication history, whatever its role. */

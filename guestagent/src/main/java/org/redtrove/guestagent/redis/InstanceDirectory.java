@@ -16,6 +16,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.redtrove.common.Membership;
 import org.redtrove.common.Wire;
 
 /**
@@ -34,12 +35,35 @@ final class InstanceDirectory {
     static final String LOG_FILE = "redis.log";
 
     /**
-     * What the agent remembers about an instance beyond Redis's own files.
+     * What the agent remembers about an instance beyond Redis's own files. An instance.json written
+     * before memberships and fencing existed reads with {@code membership} null and
+     * {@code holdRestart} false.
      *
-     * @param syncedWith "host:port" of the master this replica completed a sync with since it was last
-     *                   attached, so a restarted agent still knows the replica holds a full copy
+     * @param syncedWith  "host:port" of the master this replica completed a sync with since it was last
+     *                    attached, so a restarted agent still knows the replica holds a full copy
+     * @param membership  the set and epoch of the last role change applied (Prepare, Follow, BecomeMaster)
+     * @param holdRestart from the last ConfigureSource: while a master, a crashed redis-server is held
+     *                    for the taskmanager instead of restarted
      */
-    record InstanceRecord(UUID id, int port, long maxmemoryBytes, String syncedWith) {
+    record InstanceRecord(UUID id, int port, long maxmemoryBytes, String syncedWith, Membership membership,
+                          Boolean holdRestart) {
+
+        /** Boxed because Jackson 3 refuses a missing primitive, and older files lack it; never null. */
+        InstanceRecord {
+            holdRestart = Boolean.TRUE.equals(holdRestart);
+        }
+
+        InstanceRecord withSyncedWith(String s) {
+            return new InstanceRecord(id, port, maxmemoryBytes, s, membership, holdRestart);
+        }
+
+        InstanceRecord withMembership(Membership m) {
+            return new InstanceRecord(id, port, maxmemoryBytes, syncedWith, m, holdRestart);
+        }
+
+        InstanceRecord withHoldRestart(boolean hold) {
+            return new InstanceRecord(id, port, maxmemoryBytes, syncedWith, membership, hold);
+        }
     }
 
     private static final Set<PosixFilePermission> PRIVATE_DIR =
@@ -69,12 +93,12 @@ final class InstanceDirectory {
         return Files.isRegularFile(dir.resolve(INSTANCE_JSON));
     }
 
-    void create(InstanceRecord record, String bindAddress, String password) {
+    void create(InstanceRecord record, String bindAddress, RedisUsers users) {
         try {
             Files.createDirectories(dir.getParent());
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
             writePrivate(dir.resolve(REPLICATION_CONF), ReplicationSettings.NONE.render());
-            writePrivate(redisConf(), redisConfText(record, bindAddress, password));
+            writePrivate(redisConf(), redisConfText(record, bindAddress, users));
             // instance.json last: a directory without it is an unfinished Prepare and is not adopted.
             writeRecord(record);
         } catch (IOException e) {
@@ -82,15 +106,15 @@ final class InstanceDirectory {
         }
     }
 
-    private String redisConfText(InstanceRecord record, String bindAddress, String password) {
-        String pw = ReplicationSettings.ConfigText.quote(password);
-        return String.join("\n",
+    private String redisConfText(InstanceRecord record, String bindAddress, RedisUsers users) {
+        List<String> lines = new ArrayList<>(List.of(
                 "# Written by the RedTrove guest agent when the instance was prepared.",
                 "port " + record.port(),
-                "bind " + bindAddress,
-                "requirepass " + pw,
-                // Every member of a set shares the password, so a replica authenticates with its own.
-                "masterauth " + pw,
+                "bind " + bindAddress));
+        // No requirepass: the tenant is Redis's default user, and replicas log in as the replication
+        // user with masteruser/masterauth from replication.conf.
+        lines.addAll(users.configLines());
+        lines.addAll(List.of(
                 "maxmemory " + record.maxmemoryBytes(),
                 // A replica must hold exactly the master's data: evicting keys would silently diverge.
                 "maxmemory-policy noeviction",
@@ -105,7 +129,8 @@ final class InstanceDirectory {
                 "repl-diskless-sync-delay 0",
                 // Last, so the replication role and source settings override everything above.
                 "include " + quotePath(dir.resolve(REPLICATION_CONF)),
-                "");
+                ""));
+        return String.join("\n", lines);
     }
 
     private static String quotePath(Path p) {
@@ -128,16 +153,42 @@ final class InstanceDirectory {
         }
     }
 
-    /** The password from requirepass in redis.conf: the one place it is kept. */
-    String readPassword() {
+    /** Who may log in, from redis.conf: the one place the passwords are kept. */
+    RedisUsers readUsers() {
         try {
+            return RedisUsers.parse(Files.readAllLines(redisConf()).stream()
+                    .map(ReplicationSettings.ConfigText::split).toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Replaces redis.conf's access lines (requirepass, masterauth, user) by {@code users}, where the
+     * first of them was, and keeps every other line as it is: an instance created by an older agent
+     * keeps its own settings.
+     */
+    void writeUsers(RedisUsers users) {
+        try {
+            List<String> out = new ArrayList<>();
+            boolean placed = false;
             for (String line : Files.readAllLines(redisConf())) {
                 List<String> words = ReplicationSettings.ConfigText.split(line);
-                if (words.size() >= 2 && words.get(0).equals("requirepass")) {
-                    return words.get(1);
+                boolean access = !words.isEmpty()
+                        && Set.of("requirepass", "masterauth", "masteruser", "user").contains(words.get(0));
+                boolean include = !words.isEmpty() && words.get(0).equals("include");
+                if ((access || include) && !placed) {
+                    out.addAll(users.configLines());
+                    placed = true;
+                }
+                if (!access) {
+                    out.add(line);
                 }
             }
-            throw new IllegalStateException(redisConf() + " has no requirepass");
+            if (!placed) {
+                out.addAll(users.configLines());
+            }
+            writePrivate(redisConf(), String.join("\n", out) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -174,6 +225,14 @@ final class InstanceDirectory {
         } catch (IOException e) {
             throw new UncheckedIOException("could not restrict " + dir + " to its owner", e);
         }
+    }
+
+    /**
+     * Redis removes its pid file when it shuts down cleanly; one left beside no running process means
+     * it died (killed, crashed, or the host went down) while no agent was watching.
+     */
+    boolean pidFileLeftBehind() {
+        return Files.exists(dir.resolve(PID_FILE));
     }
 
     OptionalLong readPid() {

@@ -5,7 +5,7 @@ import org.redtrove.common.ReplicationInfo;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
 
-/** One health check of an instance: PING with its password, then INFO replication and persistence. */
+/** One health check of an instance: PING as the agent, then INFO replication and persistence. */
 record Probe(Answer answer, String error, ReplicationInfo replication, Boolean persistent) {
 
     enum Answer {
@@ -13,7 +13,7 @@ record Probe(Answer answer, String error, ReplicationInfo replication, Boolean p
         PONG,
         /** -LOADING: alive, reading its AOF/RDB; valid answer, not yet serving. */
         LOADING,
-        /** Refused our password: alive, but not the instance we configured. */
+        /** Refused our credentials: alive, but not the instance we configured. */
         AUTH_REFUSED,
         /** Connection refused, or no answer within unresponsive-after. */
         NO_ANSWER
@@ -40,7 +40,7 @@ record Probe(Answer answer, String error, ReplicationInfo replication, Boolean p
             return new Probe(Answer.LOADING, "loading its data set", null, null);
         }
         if (all.contains("WRONGPASS") || all.contains("NOAUTH") || all.contains("invalid password")) {
-            return new Probe(Answer.AUTH_REFUSED, "Redis refused the instance password", null, null);
+            return new Probe(Answer.AUTH_REFUSED, "Redis refused the agent's credentials", null, null);
         }
         return new Probe(Answer.NO_ANSWER, message, null, null);
     }

@@ -6,23 +6,32 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
-/** Where and how the agent reaches one of its own instances. Connections are short-lived and local. */
-record RedisEndpoint(String host, int port, String password, Duration timeout) {
+/**
+ * Where and how the agent reaches a Redis: one of its own instances (as {@value RedisUsers#AGENT_USER}),
+ * or a replica's master (as {@value RedisUsers#REPLICATION_USER}).
+ *
+ * @param user null: Redis's default user, for instances created before ACLs
+ */
+record RedisEndpoint(String host, int port, String user, String password, Duration timeout) {
 
     Jedis open() {
         return open(timeout);
     }
 
     Jedis open(Duration socketTimeout) {
-        return new Jedis(new HostAndPort(host, port), DefaultJedisClientConfig.builder()
+        var config = DefaultJedisClientConfig.builder()
                 .password(password)
                 .connectionTimeoutMillis((int) timeout.toMillis())
                 .socketTimeoutMillis((int) socketTimeout.toMillis())
                 // CLIENT SETINFO only exists from Redis 7.2; the agent also runs 7.0.
-                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
-                .build());
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
+        if (user != null) {
+            config.user(user);
+        }
+        return new Jedis(new HostAndPort(host, port), config.build());
     }
 
+    /** Never print the password. */
     @Override
     public String toString() {
         return host + ":" + port;

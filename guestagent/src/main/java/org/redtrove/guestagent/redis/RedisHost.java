@@ -23,17 +23,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.redtrove.common.GuestRequest;
 import org.redtrove.common.InstanceReport;
+import org.redtrove.common.RedisState;
 import org.redtrove.guestagent.redis.InstanceDirectory.InstanceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.args.ClientPauseMode;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The Redis instances of this host: what the guest RPCs operate on, and the supervisor that keeps the
@@ -42,7 +42,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * <p>On {@link #start()} it adopts every instance found under {@code <data-dir>/instances}: a
  * redis-server that is still running (named by its pid file and answering on its port) is watched, not
  * restarted, so restarting or upgrading the agent never interrupts a healthy Redis. Then, every
- * supervise interval, it restarts dead processes and reads INFO from live ones.
+ * supervise interval, it restarts dead processes and reads INFO from live ones; in between, a process
+ * exit is handled when it happens and {@link LivenessPingers} keep each instance's liveness fresh.
+ * Role changes live in {@link RoleChanges}, the move to ACLs in {@link AccessMigration}.
  *
  * <p>Every operation is idempotent: the taskmanager repeats requests when a job is redelivered.
  */
@@ -58,16 +60,46 @@ public final class RedisHost implements AutoCloseable {
     private final RedisHostSettings settings;
     private final Map<UUID, ManagedInstance> instances = new ConcurrentHashMap<>();
     /** Serialises creation and removal, so two Prepares cannot pick the same port. */
-    private final Object membership = new Object();
+    private final Object creation = new Object();
     private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(
             r -> daemon(r, "redis-supervisor"));
     /** Probes run in parallel so one hung Redis (up to unresponsive-after per PING) does not delay the rest. */
     private final ExecutorService probes = Executors.newFixedThreadPool(4, r -> daemon(r, "redis-probe"));
     private final ExecutorService watches = Executors.newCachedThreadPool(r -> daemon(r, "redis-watch"));
+    /** Restarts after an exit: never behind a supervision tick that waits on a hung Redis. */
+    private final ExecutorService exits = Executors.newSingleThreadExecutor(r -> daemon(r, "redis-exit"));
+    private final LivenessPingers pingers;
+    private final RoleChanges roles = new RoleChanges();
+    private final AccessMigration access = new AccessMigration();
+    private final ManagedInstance.Events events = new ManagedInstance.Events() {
+        @Override
+        public void processGone(ManagedInstance instance) {
+            submit(exits, () -> instance.superviseProcess(settings.redisServer(), Instant.now()));
+        }
+
+        @Override
+        public void changed(ManagedInstance instance) {
+            stateListener.run();
+        }
+
+        @Override
+        public void answering(ManagedInstance instance) {
+            submit(probes, () -> refresh(instance));
+        }
+    };
     private volatile Runnable stateListener = () -> { };
 
     public RedisHost(RedisHostSettings settings) {
         this.settings = settings;
+        this.pingers = new LivenessPingers(settings.livenessInterval(), settings.unresponsiveAfter());
+    }
+
+    private static void submit(ExecutorService executor, Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -99,12 +131,14 @@ public final class RedisHost implements AutoCloseable {
                 ManagedInstance instance = load(dir);
                 instances.put(instance.id(), instance);
                 adoptOrStart(instance);
+                pingers.watch(instance);
             } catch (RuntimeException e) {
                 log.error("cannot load instance in {}: {}", path, e.toString());
             }
         }
         long interval = settings.superviseInterval().toMillis();
         supervisor.scheduleWithFixedDelay(this::superviseAll, interval, interval, TimeUnit.MILLISECONDS);
+        pingers.start();
     }
 
     private List<Path> instanceDirs() {
@@ -116,10 +150,7 @@ public final class RedisHost implements AutoCloseable {
     }
 
     private ManagedInstance load(InstanceDirectory dir) {
-        InstanceRecord record = dir.readRecord();
-        RedisEndpoint endpoint = new RedisEndpoint(settings.connectHost(), record.port(), dir.readPassword(),
-                settings.unresponsiveAfter());
-        return new ManagedInstance(record, dir, endpoint);
+        return new ManagedInstance(dir.readRecord(), dir, settings.connectHost(), settings.unresponsiveAfter(), events);
     }
 
     private void adoptOrStart(ManagedInstance instance) {
@@ -128,6 +159,9 @@ public final class RedisHost implements AutoCloseable {
             instance.adopt(running.get());
             log.info("adopted running redis-server of instance {} (pid {}, port {})", instance.id(),
                     running.get().pid(), instance.port());
+        } else if (instance.holdIfDiedUnwatched()) {
+            log.warn("instance {} is a master whose redis-server died while no agent watched; held for the "
+                    + "taskmanager", instance.id());
         } else {
             instance.superviseProcess(settings.redisServer(), Instant.now());
         }
@@ -135,7 +169,7 @@ public final class RedisHost implements AutoCloseable {
     }
 
     /**
-     * The pid file's process is our Redis if it answers our password on our port. A hung one that does
+     * The pid file's process is our Redis if it answers our credentials on our port. A hung one that does
      * not answer still is, when its title shows our port: starting a second copy beside it would only
      * fail to bind, so we watch it (UNRESPONSIVE) instead.
      */
@@ -172,26 +206,34 @@ public final class RedisHost implements AutoCloseable {
 
     // ---- guest operations -------------------------------------------------------------------------
 
-    /** Creates and starts the instance, or, if it exists, makes sure it runs. Answers its report. */
-    public InstanceReport prepare(UUID id, String password, long maxmemoryBytes) {
-        if (password == null || password.isEmpty()) {
+    /**
+     * Creates and starts the instance as a master of the request's set, or, if it exists, makes sure
+     * it runs (a held instance included). Answers its report.
+     */
+    public InstanceReport prepare(GuestRequest.Prepare r) {
+        if (r.password() == null || r.password().isEmpty()) {
             throw new GuestOperationException("an instance needs a password");
         }
         ManagedInstance instance;
-        synchronized (membership) {
-            instance = instances.get(id);
+        synchronized (creation) {
+            instance = instances.get(r.instanceId());
             if (instance != null) {
                 instance.wantRunning();
                 instance.superviseProcess(settings.redisServer(), Instant.now());
             } else {
+                if (r.replicationPassword() == null || r.replicationPassword().isEmpty()) {
+                    throw new GuestOperationException("an instance needs a replication password");
+                }
                 int port = freePort();
-                InstanceDirectory dir = new InstanceDirectory(settings.instancesDir().resolve(id.toString()));
-                InstanceRecord record = new InstanceRecord(id, port, maxmemoryBytes, null);
-                dir.create(record, settings.bindAddress(), password);
-                instance = new ManagedInstance(record, dir, new RedisEndpoint(settings.connectHost(), port,
-                        password, settings.unresponsiveAfter()));
-                instances.put(id, instance);
-                log.info("prepared instance {} on port {}", id, port);
+                InstanceDirectory dir = new InstanceDirectory(settings.instancesDir().resolve(r.instanceId().toString()));
+                InstanceRecord record = new InstanceRecord(r.instanceId(), port, r.maxmemoryBytes(), null,
+                        r.membership(), false);
+                dir.create(record, settings.bindAddress(), RedisUsers.forNewInstance(r.password(),
+                        r.replicationPassword()));
+                instance = load(dir);
+                instances.put(r.instanceId(), instance);
+                pingers.watch(instance);
+                log.info("prepared instance {} on port {}", r.instanceId(), port);
                 instance.superviseProcess(settings.redisServer(), Instant.now());
                 watchUntilRunning(instance);
             }
@@ -200,21 +242,24 @@ public final class RedisHost implements AutoCloseable {
     }
 
     /**
-     * Called when an instance's state changed between two supervision ticks (a new Redis started
-     * answering), so the agent can report it at once rather than on its next heartbeat.
+     * Called when an instance's state, hold or role changes (an exit, a hold, RUNNING and UNRESPONSIVE,
+     * a new Redis answering, a role change), so the agent can report it at once rather than on its
+     * next heartbeat.
      */
     public void onStateChange(Runnable listener) {
         this.stateListener = listener;
     }
 
-    /** Probes a starting instance every 10 ms until it answers, then tells the state listener. */
+    /**
+     * Probes a new instance every 10 ms until it answers, so it is reported RUNNING (by the instance's
+     * own state change) within milliseconds rather than at the next liveness PING.
+     */
     private void watchUntilRunning(ManagedInstance instance) {
         watches.execute(() -> {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline) {
-                if (refresh(instance).state() == org.redtrove.common.RedisState.RUNNING) {
-                    stateListener.run();
-                    return;
+                if (refresh(instance).state() == RedisState.RUNNING) {
+                    return; // the state listener has heard of it from the instance itself
                 }
                 try {
                     Thread.sleep(10);
@@ -248,7 +293,8 @@ public final class RedisHost implements AutoCloseable {
 
     /** Stops the instance's Redis, waits for it to exit and removes its data. Unknown ids succeed. */
     public void delete(UUID id) {
-        synchronized (membership) {
+        synchronized (creation) {
+            pingers.forget(id);
             ManagedInstance instance = instances.get(id);
             InstanceDirectory dir = instance != null ? instance.dir()
                     : new InstanceDirectory(settings.instancesDir().resolve(id.toString()));
@@ -269,81 +315,56 @@ public final class RedisHost implements AutoCloseable {
         return refresh(get(id));
     }
 
-    /** The last report of every instance, for heartbeats: no Redis round trip. */
+    /** The report of every instance as of now, for heartbeats: no Redis round trip. */
     public List<InstanceReport> reports() {
-        return instances.values().stream().map(ManagedInstance::lastReport)
+        return instances.values().stream().map(ManagedInstance::report)
                 .sorted(Comparator.comparing(r -> r.instanceId().toString())).toList();
     }
 
     /**
-     * Settings of a master replicas attach to. A diskless-sync delay lets several replicas that attach
-     * together share one transfer; for a single replica it would only be a wait.
+     * Whether any instance is worth reporting every suspect-heartbeat interval rather than every
+     * heartbeat interval: down or held, or itself or (for a replica) its master silent for longer
+     * than suspect-after.
      */
-    public InstanceReport configureSource(UUID id, boolean disklessSync, int attachingReplicas) {
-        ManagedInstance instance = get(id);
-        // With max-replicas set, the transfer starts as soon as every attaching replica has
-        // connected; the delay is only the upper bound for a replica that never shows up.
-        int delay = attachingReplicas > 1 ? 5 : 0;
-        synchronized (instance.replicationLock) {
-            InstanceDirectory dir = instance.dir();
-            dir.writeReplication(dir.readReplication()
-                    .withSource(new ReplicationSettings.Source(disklessSync, delay)));
-            withRedis(instance, jedis -> {
-                jedis.configSet("repl-diskless-sync", disklessSync ? "yes" : "no");
-                jedis.configSet("repl-diskless-sync-delay", Integer.toString(delay));
-                jedis.configSet("repl-diskless-sync-max-replicas",
-                        Integer.toString(attachingReplicas > 1 ? attachingReplicas : 0));
-            });
-        }
+    public boolean anySuspect() {
+        long now = System.currentTimeMillis();
+        return instances.values().stream().anyMatch(i -> i.suspect(now, settings.suspectAfter()));
+    }
+
+    /** See {@link RoleChanges#configureSource}. */
+    public InstanceReport configureSource(GuestRequest.ConfigureSource r) {
+        ManagedInstance instance = get(r.instanceId());
+        roles.configureSource(instance, r);
         return refresh(instance);
     }
 
-    /**
-     * Makes the instance a read-only replica of the given master: persisted first (so a Redis restart
-     * between the two steps still comes back as a replica), then applied live, without a restart.
-     */
-    public InstanceReport attachToMaster(UUID id, String masterHost, int masterPort, String masterPassword) {
-        ManagedInstance instance = get(id);
-        String master = masterHost + ":" + masterPort;
-        synchronized (instance.replicationLock) {
-            InstanceDirectory dir = instance.dir();
-            dir.writeReplication(dir.readReplication()
-                    .withUpstream(new ReplicationSettings.Upstream(masterHost, masterPort, masterPassword)));
-            // A repeated attach to the same master keeps what we know; a new master starts from scratch.
-            // Reset before REPLICAOF, so no INFO read from before the switch can count as the new sync.
-            if (!master.equals(instance.tracking().expectedMaster())) {
-                instance.tracking().reset(master);
-            }
-            withRedis(instance, jedis -> {
-                jedis.configSet("masterauth", masterPassword);
-                jedis.configSet("replica-read-only", "yes");
-                jedis.replicaof(masterHost, masterPort);
-            });
-        }
-        log.info("instance {} now replicates from {}", id, master);
+    /** See {@link RoleChanges#becomeMaster}; a held instance starts again. */
+    public InstanceReport becomeMaster(GuestRequest.BecomeMaster r) {
+        ManagedInstance instance = get(r.instanceId());
+        roles.becomeMaster(instance, r);
+        instance.superviseProcess(settings.redisServer(), Instant.now());
         return refresh(instance);
     }
 
-    /** Makes the instance a standalone writable master. It keeps its data. */
-    public InstanceReport detach(UUID id) {
-        ManagedInstance instance = get(id);
-        synchronized (instance.replicationLock) {
-            // Live first, file second: the reverse of attach, so that a failure between the two
-            // leaves a file that still says replica. A restart then brings back a replica, never
-            // a second master.
-            withRedis(instance, Jedis::replicaofNoOne);
-            InstanceDirectory dir = instance.dir();
-            dir.writeReplication(dir.readReplication().withUpstream(null));
-            instance.tracking().reset(null);
-        }
-        log.info("instance {} detached: now a master", id);
+    /** See {@link RoleChanges#follow}; a held or killed instance starts again, from its new files. */
+    public InstanceReport follow(GuestRequest.Follow r) {
+        ManagedInstance instance = get(r.instanceId());
+        roles.follow(instance, r);
+        instance.superviseProcess(settings.redisServer(), Instant.now());
+        return refresh(instance);
+    }
+
+    /** See {@link AccessMigration}. */
+    public InstanceReport configureAccess(GuestRequest.ConfigureAccess r) {
+        ManagedInstance instance = get(r.instanceId());
+        access.configureAccess(instance, r);
         return refresh(instance);
     }
 
     /** CLIENT PAUSE WRITE; the offset read after the pause is final until unpause or timeout. */
     public OffsetReached pauseWrites(UUID id, long timeoutMillis) {
         ManagedInstance instance = get(id);
-        long offset = withRedis(instance, jedis -> {
+        long offset = instance.withRedis(jedis -> {
             jedis.clientPause(timeoutMillis, ClientPauseMode.WRITE);
             return InfoReplication.masterReplOffset(jedis.info("replication"));
         });
@@ -352,7 +373,7 @@ public final class RedisHost implements AutoCloseable {
 
     public InstanceReport unpause(UUID id) {
         ManagedInstance instance = get(id);
-        withRedis(instance, Jedis::clientUnpause);
+        instance.runOnRedis(Jedis::clientUnpause);
         return refresh(instance);
     }
 
@@ -360,7 +381,7 @@ public final class RedisHost implements AutoCloseable {
     public OffsetReached waitForOffset(UUID id, long offset, long timeoutMillis) {
         ManagedInstance instance = get(id);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        long reached = withRedis(instance, jedis -> {
+        long reached = instance.withRedis(jedis -> {
             while (true) {
                 long now = InfoReplication.parse(jedis.info("replication")).processedOffset();
                 if (now >= offset || System.nanoTime() > deadline) {
@@ -396,22 +417,6 @@ public final class RedisHost implements AutoCloseable {
         return instance;
     }
 
-    private <T> T withRedis(ManagedInstance instance, Function<Jedis, T> action) {
-        try (Jedis jedis = instance.endpoint().open()) {
-            return action.apply(jedis);
-        } catch (JedisException e) {
-            throw new GuestOperationException("instance " + instance.id() + " (" + instance.endpoint()
-                    + "): " + e.getMessage(), e);
-        }
-    }
-
-    private void withRedis(ManagedInstance instance, Consumer<Jedis> action) {
-        withRedis(instance, (Function<Jedis, Void>) jedis -> {
-            action.accept(jedis);
-            return null;
-        });
-    }
-
     /**
      * Stops supervising. Redis keeps running (the next agent adopts it) unless stop-redis-on-shutdown
      * is set, in which case every redis-server is stopped, in parallel, and waited for.
@@ -428,7 +433,9 @@ public final class RedisHost implements AutoCloseable {
 
     private void shutdown(boolean stopRedis) {
         supervisor.shutdownNow();
+        pingers.close();
         watches.shutdownNow();
+        exits.shutdownNow();
         probes.shutdownNow();
         try {
             supervisor.awaitTermination(5, TimeUnit.SECONDS);

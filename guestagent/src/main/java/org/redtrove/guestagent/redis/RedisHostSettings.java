@@ -12,11 +12,15 @@ import java.time.Duration;
  * @param redisServer         the redis-server binary
  * @param superviseInterval   how often processes are checked and INFO is read
  * @param unresponsiveAfter   PING timeout: a live process that does not answer within it is UNRESPONSIVE
+ * @param livenessInterval    how often each instance, and each replica's master, is PINGed
+ * @param suspectAfter        an instance (or a replica's master) silent for longer is suspect: reported
+ *                            every suspect-heartbeat interval
  * @param stopRedisOnShutdown whether closing the host stops every redis-server (dev mode) or leaves them
  *                            running for the next agent to adopt (production)
  */
 public record RedisHostSettings(Path dataDir, String bindAddress, PortRange ports, RedisBinary redisServer,
                                 Duration superviseInterval, Duration unresponsiveAfter,
+                                Duration livenessInterval, Duration suspectAfter,
                                 boolean stopRedisOnShutdown) {
 
     Path instancesDir() {

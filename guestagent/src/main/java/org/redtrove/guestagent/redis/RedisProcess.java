@@ -97,6 +97,33 @@ final class RedisProcess {
     }
 
     /**
+     * Runs {@code action} when the process exits. For a child that is at once (the JVM's reaper
+     * waits on it); for an adopted process the JVM polls, every 300 ms growing to 5 s, which is why
+     * the liveness pinger also checks the process when its connection fails.
+     */
+    void onExit(Runnable action) {
+        handle.onExit().thenRun(action);
+    }
+
+    /**
+     * SIGKILL, for a Redis that no longer answers: SIGTERM would wait for it to save. Waits until the
+     * process is gone (at most 5 s), so that a successor can bind its port. Polls isAlive rather than
+     * waiting on onExit, which for an adopted process only notices the exit in its own time.
+     */
+    void kill() {
+        handle.destroyForcibly();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (handle.isAlive() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
      * SIGTERM (Redis fsyncs, saves and exits cleanly), repeated, then SIGKILL once the grace time is over.
      * Repeated because Redis ignores a SIGTERM that arrives at the wrong moment: a replica that has just
      * finished a full sync with appendonly on logs "Writing initial AOF, can't exit." and forgets the

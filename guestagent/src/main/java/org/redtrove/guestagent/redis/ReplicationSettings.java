@@ -1,5 +1,6 @@
 package org.redtrove.guestagent.redis;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,10 +16,30 @@ record ReplicationSettings(Source source, Upstream upstream) {
 
     static final ReplicationSettings NONE = new ReplicationSettings(null, null);
 
-    record Source(boolean disklessSync, int disklessSyncDelaySeconds) {
+    /**
+     * @param minReplicasToWrite min-replicas-to-write: the master's fencing (0 = off)
+     * @param minReplicasMaxLag  min-replicas-max-lag, in seconds
+     */
+    record Source(boolean disklessSync, int disklessSyncDelaySeconds, int minReplicasToWrite,
+                  int minReplicasMaxLag) {
     }
 
-    record Upstream(String host, int port, String masterPassword) {
+    /**
+     * @param masterUser the user this replica logs in to its master as; null for a replica attached
+     *                   before ACLs, which logs in as the default user with the tenant's password
+     */
+    record Upstream(String host, int port, String masterUser, String masterPassword) {
+
+        /** How the agent reaches this master itself, with the replica's own credentials. */
+        RedisEndpoint endpoint(Duration timeout) {
+            return new RedisEndpoint(host, port, masterUser, masterPassword, timeout);
+        }
+
+        /** Never print the master password. */
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
     }
 
     ReplicationSettings withSource(Source s) {
@@ -36,10 +57,15 @@ record ReplicationSettings(Source source, Upstream upstream) {
             b.append("# source\n");
             b.append("repl-diskless-sync ").append(source.disklessSync() ? "yes" : "no").append('\n');
             b.append("repl-diskless-sync-delay ").append(source.disklessSyncDelaySeconds()).append('\n');
+            b.append("min-replicas-to-write ").append(source.minReplicasToWrite()).append('\n');
+            b.append("min-replicas-max-lag ").append(source.minReplicasMaxLag()).append('\n');
         }
         if (upstream != null) {
             b.append("# replica\n");
             b.append("replicaof ").append(upstream.host()).append(' ').append(upstream.port()).append('\n');
+            if (upstream.masterUser() != null) {
+                b.append("masteruser ").append(upstream.masterUser()).append('\n');
+            }
             b.append("masterauth ").append(ConfigText.quote(upstream.masterPassword())).append('\n');
             b.append("replica-read-only yes\n");
         }
@@ -49,8 +75,12 @@ record ReplicationSettings(Source source, Upstream upstream) {
     static ReplicationSettings parse(String text) {
         Boolean diskless = null;
         int delay = 0;
+        // Redis's defaults: what a file written before fencing means.
+        int minReplicas = 0;
+        int maxLag = 10;
         String host = null;
         int port = 0;
+        String user = null;
         String auth = null;
         for (String line : text.split("\n")) {
             List<String> words = ConfigText.split(line);
@@ -60,17 +90,20 @@ record ReplicationSettings(Source source, Upstream upstream) {
             switch (words.get(0)) {
                 case "repl-diskless-sync" -> diskless = "yes".equals(words.get(1));
                 case "repl-diskless-sync-delay" -> delay = Integer.parseInt(words.get(1));
+                case "min-replicas-to-write" -> minReplicas = Integer.parseInt(words.get(1));
+                case "min-replicas-max-lag" -> maxLag = Integer.parseInt(words.get(1));
                 case "replicaof" -> {
                     host = words.get(1);
                     port = Integer.parseInt(words.get(2));
                 }
+                case "masteruser" -> user = words.get(1);
                 case "masterauth" -> auth = words.get(1);
                 default -> {
                 }
             }
         }
-        return new ReplicationSettings(diskless == null ? null : new Source(diskless, delay),
-                host == null ? null : new Upstream(host, port, auth));
+        return new ReplicationSettings(diskless == null ? null : new Source(diskless, delay, minReplicas, maxLag),
+                host == null ? null : new Upstream(host, port, user, auth));
     }
 
     /** Never print the master password. */

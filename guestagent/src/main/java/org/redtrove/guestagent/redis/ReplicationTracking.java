@@ -10,7 +10,7 @@ import org.redtrove.common.ReplicationInfo;
  * <li>whether the replica finished a sync with the master it was last pointed at. A replica that never
  * did holds a partial or foreign data set and must never be promoted.</li>
  * </ul>
- * Every attach or detach starts a new generation; an INFO read that began in an older generation is
+ * Every Follow to a new master, and every BecomeMaster, starts a new generation; an INFO read that began in an older generation is
  * ignored, so a probe racing with REPLICAOF cannot mark the new link as synced.
  */
 final class ReplicationTracking {
@@ -63,7 +63,7 @@ final class ReplicationTracking {
         boolean current = readGeneration == generation;
         if (current && generation == 0 && expectedMaster == null) {
             // A replica this agent run never re-pointed, with no replicaof in its file (attached by
-            // hand): follow what Redis says. After our own attach or detach the file is authoritative.
+            // hand): follow what Redis says. After our own Follow or BecomeMaster the file is authoritative.
             expectedMaster = master;
         }
         if (current && master.equals(expectedMaster)) {
@@ -83,6 +83,6 @@ final class ReplicationTracking {
     private static ReplicationInfo withTracked(ReplicationInfo r, long millisSinceMasterIo, boolean synced) {
         return new ReplicationInfo(r.role(), r.masterHost(), r.masterPort(), r.masterLinkUp(),
                 r.syncInProgress(), r.processedOffset(), r.replId(), r.replId2(), r.secondReplOffset(),
-                r.masterLastIoSecondsAgo(), millisSinceMasterIo, synced, r.replicas());
+                r.masterLastIoSecondsAgo(), millisSinceMasterIo, synced, r.replicas(), r.millisSinceMasterAnswered());
     }
 }

@@ -39,19 +39,20 @@ public class GuestRequestHandler {
     private GuestReply dispatch(GuestRequest request) {
         // Java 17: no pattern switch over the sealed family yet, hence the instanceof chain.
         if (request instanceof GuestRequest.Prepare r) {
-            return GuestReply.ok(redis.prepare(r.instanceId(), r.password(), r.maxmemoryBytes()));
+            return GuestReply.ok(redis.prepare(r));
         } else if (request instanceof GuestRequest.Delete r) {
             redis.delete(r.instanceId());
             return GuestReply.ok(null);
         } else if (request instanceof GuestRequest.Describe r) {
             return GuestReply.ok(redis.describe(r.instanceId()));
         } else if (request instanceof GuestRequest.ConfigureSource r) {
-            return GuestReply.ok(redis.configureSource(r.instanceId(), r.disklessSync(), r.attachingReplicas()));
-        } else if (request instanceof GuestRequest.AttachToMaster r) {
-            return GuestReply.ok(redis.attachToMaster(r.instanceId(), r.masterHost(), r.masterPort(),
-                    r.masterPassword()));
-        } else if (request instanceof GuestRequest.Detach r) {
-            return GuestReply.ok(redis.detach(r.instanceId()));
+            return GuestReply.ok(redis.configureSource(r));
+        } else if (request instanceof GuestRequest.BecomeMaster r) {
+            return GuestReply.ok(redis.becomeMaster(r));
+        } else if (request instanceof GuestRequest.Follow r) {
+            return GuestReply.ok(redis.follow(r));
+        } else if (request instanceof GuestRequest.ConfigureAccess r) {
+            return GuestReply.ok(redis.configureAccess(r));
         } else if (request instanceof GuestRequest.PauseWrites r) {
             return withOffset(redis.pauseWrites(r.instanceId(), r.timeoutMillis()));
         } else if (request instanceof GuestRequest.Unpause r) {

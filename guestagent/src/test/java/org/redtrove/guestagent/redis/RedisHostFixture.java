@@ -8,8 +8,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.redtrove.common.GuestRequest;
+import org.redtrove.common.InstanceReport;
+import org.redtrove.common.Membership;
+import org.redtrove.common.RedisState;
+import org.redtrove.common.ReplicationInfo;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -20,9 +26,15 @@ import redis.clients.jedis.Jedis;
  */
 final class RedisHostFixture implements AutoCloseable {
 
+    /** The tenant's password: redis.conf must quote it right. */
     static final String PASSWORD = "s3cret-\"quoted\" pw";
+    static final String REPLICATION_PASSWORD = "repl \\ \"pw\" 2";
+    static final long MAXMEMORY = 64L * 1024 * 1024;
+    static final Duration STARTUP = Duration.ofSeconds(15);
 
     final Path dataDir;
+    /** The replica set every test instance belongs to. */
+    final UUID setId = UUID.randomUUID();
     private final List<RedisHost> hosts = new ArrayList<>();
 
     RedisHostFixture(Path dataDir) {
@@ -33,12 +45,68 @@ final class RedisHostFixture implements AutoCloseable {
     RedisHost startAgent(boolean stopRedisOnShutdown) {
         RedisHost host = new RedisHost(new RedisHostSettings(dataDir, "127.0.0.1", new PortRange(27000, 27999),
                 RedisBinary.locate("", dataDir), Duration.ofMillis(200), Duration.ofSeconds(1),
-                stopRedisOnShutdown));
+                Duration.ofMillis(100), Duration.ofMillis(250), stopRedisOnShutdown));
         host.start();
         hosts.add(host);
         return host;
     }
 
+    Membership epoch(long epoch) {
+        return new Membership(setId, epoch);
+    }
+
+    /** Prepare as the taskmanager sends it for a new member of the set, at epoch 1. */
+    GuestRequest.Prepare prepareRequest(UUID id) {
+        return new GuestRequest.Prepare(id, PASSWORD, MAXMEMORY, epoch(1), REPLICATION_PASSWORD);
+    }
+
+    InstanceReport prepareRunning(RedisHost agent, UUID id) {
+        agent.prepare(prepareRequest(id));
+        await(STARTUP, id + " is RUNNING", () -> agent.describe(id).state() == RedisState.RUNNING);
+        return agent.describe(id);
+    }
+
+    GuestRequest.Follow followRequest(UUID replicaId, int masterPort, long epoch) {
+        return new GuestRequest.Follow(replicaId, epoch(epoch), "127.0.0.1", masterPort, REPLICATION_PASSWORD,
+                false);
+    }
+
+    static void awaitSynced(RedisHost agent, UUID replicaId) {
+        await(STARTUP, replicaId + " synced", () -> {
+            ReplicationInfo r = agent.describe(replicaId).replication();
+            return r != null && r.masterLinkUp() && r.syncCompleted();
+        });
+    }
+
+    Path instanceDir(UUID id) {
+        return dataDir.resolve("instances").resolve(id.toString());
+    }
+
+    /** Logged in as the agent, with the password only the instance's redis.conf holds. */
+    Jedis connectAsAgent(UUID id, int port) {
+        RedisUsers users = new InstanceDirectory(instanceDir(id)).readUsers();
+        var config = DefaultJedisClientConfig.builder().timeoutMillis(5000).password(users.agentLoginPassword());
+        if (users.agentLoginUser() != null) {
+            config.user(users.agentLoginUser());
+        }
+        return new Jedis(new HostAndPort("127.0.0.1", port), config.build());
+    }
+
+    /** kill -STOP / -CONT: a hung Redis, alive and silent, and its recovery. */
+    static void signal(long pid, String signal) {
+        try {
+            int rc = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
+            if (rc != 0) {
+                fail("kill -" + signal + " " + pid + " exited " + rc);
+            }
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The tenant: Redis's default user, with the password alone. */
     static Jedis connect(int port, String password) {
         var config = DefaultJedisClientConfig.builder().timeoutMillis(5000);
         if (password != null) {

@@ -2,8 +2,11 @@ package org.redtrove.guestagent.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.redtrove.guestagent.redis.RedisHostFixture.MAXMEMORY;
 import static org.redtrove.guestagent.redis.RedisHostFixture.PASSWORD;
+import static org.redtrove.guestagent.redis.RedisHostFixture.STARTUP;
 import static org.redtrove.guestagent.redis.RedisHostFixture.await;
+import static org.redtrove.guestagent.redis.RedisHostFixture.awaitSynced;
 import static org.redtrove.guestagent.redis.RedisHostFixture.connect;
 
 import java.net.Socket;
@@ -18,6 +21,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.redtrove.common.AccessState;
+import org.redtrove.common.Fencing;
+import org.redtrove.common.GuestRequest;
 import org.redtrove.common.InstanceReport;
 import org.redtrove.common.RedisState;
 import org.redtrove.common.ReplicationInfo;
@@ -26,9 +32,6 @@ import redis.clients.jedis.exceptions.JedisDataException;
 
 /** The Redis layer of the agent against real redis-server processes; no broker involved. */
 class RedisHostTest {
-
-    private static final long MAXMEMORY = 64L * 1024 * 1024;
-    private static final Duration STARTUP = Duration.ofSeconds(15);
 
     @TempDir
     Path dataDir;
@@ -47,45 +50,56 @@ class RedisHostTest {
     }
 
     private InstanceReport prepareRunning(UUID id) {
-        agent.prepare(id, PASSWORD, MAXMEMORY);
-        await(STARTUP, id + " is RUNNING", () -> agent.describe(id).state() == RedisState.RUNNING);
-        return agent.describe(id);
+        return fixture.prepareRunning(agent, id);
+    }
+
+    private InstanceReport follow(UUID replicaId, int masterPort) {
+        return agent.follow(fixture.followRequest(replicaId, masterPort, 2));
     }
 
     @Test
     void preparedInstanceServesOnlyClientsWithThePassword() throws Exception {
         UUID id = UUID.randomUUID();
-        InstanceReport report = agent.prepare(id, PASSWORD, MAXMEMORY);
+        InstanceReport report = agent.prepare(fixture.prepareRequest(id));
         assertThat(report.port()).isBetween(27000, 27999);
         assertThat(report.state()).isIn(RedisState.STARTING, RedisState.RUNNING);
 
         report = prepareRunning(id);
         assertThat(report.persistent()).isTrue();
         assertThat(report.replication().role()).isEqualTo("master");
+        assertThat(report.membership()).isEqualTo(fixture.epoch(1));
+        assertThat(report.access()).isEqualTo(AccessState.RESTRICTED);
+        assertThat(report.fencing()).isNull();
+        assertThat(report.held()).isFalse();
         try (Jedis jedis = connect(report.port(), PASSWORD)) {
             jedis.set("greeting", "hello");
             assertThat(jedis.get("greeting")).isEqualTo("hello");
-            assertThat(jedis.configGet("maxmemory").get("maxmemory")).isEqualTo(Long.toString(MAXMEMORY));
         }
         try (Jedis anonymous = connect(report.port(), null)) {
             assertThatThrownBy(() -> anonymous.get("greeting")).hasMessageContaining("NOAUTH");
+        }
+        try (Jedis agentUser = fixture.connectAsAgent(id, report.port())) {
+            assertThat(agentUser.aclWhoAmI()).isEqualTo("redtrove-agent");
+            assertThat(agentUser.configGet("maxmemory").get("maxmemory")).isEqualTo(Long.toString(MAXMEMORY));
         }
         Path instanceDir = dataDir.resolve("instances").resolve(id.toString());
         assertThat(Files.getPosixFilePermissions(instanceDir.resolve("redis.conf")))
                 .isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(Files.getPosixFilePermissions(instanceDir.resolve("replication.conf")))
                 .isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        assertThat(Files.readString(instanceDir.resolve("redis.conf")))
-                .containsPattern("(?s)appendonly yes.*include .*replication.conf\"\n$");
+        String conf = Files.readString(instanceDir.resolve("redis.conf"));
+        assertThat(conf).containsPattern("(?s)appendonly yes.*include .*replication.conf\"\n$")
+                .doesNotContain("requirepass").doesNotContain("masterauth")
+                .contains("user redtrove-agent on").contains("user redtrove-replica on");
     }
 
     @Test
     void instanceFilesAreReadableByTheServiceUserAlone() throws Exception {
         UUID id = UUID.randomUUID();
         InstanceReport report = prepareRunning(id);
-        try (Jedis jedis = connect(report.port(), PASSWORD)) {
+        try (Jedis jedis = fixture.connectAsAgent(id, report.port())) {
             jedis.set("secret", "data");
-            jedis.save(); // an RDB file beside the AOF
+            jedis.save(); // an RDB file beside the AOF; the tenant may not SAVE
         }
         Path instanceDir = dataDir.resolve("instances").resolve(id.toString());
         assertThat(mode(dataDir.resolve("instances"))).isEqualTo("rwx------");
@@ -110,7 +124,7 @@ class RedisHostTest {
         InstanceReport first = prepareRunning(id);
         long pid = agent.pid(id).orElseThrow();
 
-        InstanceReport second = agent.prepare(id, PASSWORD, MAXMEMORY);
+        InstanceReport second = agent.prepare(fixture.prepareRequest(id));
 
         assertThat(second.port()).isEqualTo(first.port());
         assertThat(agent.pid(id)).hasValue(pid);
@@ -120,8 +134,8 @@ class RedisHostTest {
 
     @Test
     void instancesGetDistinctPorts() {
-        InstanceReport a = agent.prepare(UUID.randomUUID(), PASSWORD, MAXMEMORY);
-        InstanceReport b = agent.prepare(UUID.randomUUID(), PASSWORD, MAXMEMORY);
+        InstanceReport a = agent.prepare(fixture.prepareRequest(UUID.randomUUID()));
+        InstanceReport b = agent.prepare(fixture.prepareRequest(UUID.randomUUID()));
         assertThat(a.port()).isNotEqualTo(b.port());
     }
 
@@ -142,13 +156,16 @@ class RedisHostTest {
     }
 
     @Test
-    void restartedAgentAdoptsRunningRedis() throws Exception {
+    void restartedAgentAdoptsRunningRedisWithItsUsersAndRoles() throws Exception {
         RedisHost firstAgent = fixture.startAgent(false);
         UUID id = UUID.randomUUID();
-        firstAgent.prepare(id, PASSWORD, MAXMEMORY);
-        await(STARTUP, "RUNNING", () -> firstAgent.describe(id).state() == RedisState.RUNNING);
-        int port = firstAgent.describe(id).port();
+        UUID replicaId = UUID.randomUUID();
+        int port = fixture.prepareRunning(firstAgent, id).port();
+        int replicaPort = fixture.prepareRunning(firstAgent, replicaId).port();
+        firstAgent.follow(fixture.followRequest(replicaId, port, 2));
+        awaitSynced(firstAgent, replicaId);
         long pid = firstAgent.pid(id).orElseThrow();
+        long replicaPid = firstAgent.pid(replicaId).orElseThrow();
         try (Jedis jedis = connect(port, PASSWORD)) {
             jedis.set("survives", "the agent restart");
         }
@@ -157,14 +174,27 @@ class RedisHostTest {
         RedisHost secondAgent = fixture.startAgent(true);
 
         assertThat(secondAgent.pid(id)).hasValue(pid);
-        await(STARTUP, "adopted instance RUNNING",
-                () -> secondAgent.describe(id).state() == RedisState.RUNNING);
-        Thread.sleep(600); // a few supervision ticks: still the same process
+        assertThat(secondAgent.pid(replicaId)).hasValue(replicaPid);
+        await(STARTUP, "adopted instances RUNNING", () -> secondAgent.describe(id).state() == RedisState.RUNNING
+                && secondAgent.describe(replicaId).state() == RedisState.RUNNING);
+        Thread.sleep(600); // a few supervision ticks: still the same processes
         assertThat(secondAgent.pid(id)).hasValue(pid);
+        assertThat(secondAgent.pid(replicaId)).hasValue(replicaPid);
         assertThat(RedisHostFixture.processesOnPort(port)).isEqualTo(1);
+        InstanceReport replica = secondAgent.describe(replicaId);
+        assertThat(replica.access()).isEqualTo(AccessState.RESTRICTED);
+        assertThat(replica.membership()).isEqualTo(fixture.epoch(2));
+        assertThat(replica.replication().syncCompleted()).isTrue();
+        await(Duration.ofSeconds(5), "the master answers the new agent's PINGs",
+                () -> secondAgent.describe(replicaId).replication().millisSinceMasterAnswered() >= 0);
         try (Jedis jedis = connect(port, PASSWORD)) {
             assertThat(jedis.get("survives")).isEqualTo("the agent restart");
+        }
+        try (Jedis jedis = fixture.connectAsAgent(id, port)) {
             assertThat(Long.parseLong(InfoReplication.fields(jedis.info("server")).get("process_id"))).isEqualTo(pid);
+        }
+        try (Jedis jedis = connect(replicaPort, PASSWORD)) {
+            await(Duration.ofSeconds(5), "the write replicated", () -> "the agent restart".equals(jedis.get("survives")));
         }
     }
 
@@ -201,7 +231,7 @@ class RedisHostTest {
     }
 
     @Test
-    void attachedReplicaHoldsMasterDataAndRefusesWrites() throws Exception {
+    void replicaThatFollowsHoldsMasterDataAndRefusesWrites() throws Exception {
         UUID masterId = UUID.randomUUID();
         UUID replicaId = UUID.randomUUID();
         int masterPort = prepareRunning(masterId).port();
@@ -210,9 +240,10 @@ class RedisHostTest {
             master.set("k", "from master");
         }
 
-        agent.attachToMaster(replicaId, "127.0.0.1", masterPort, PASSWORD);
+        InstanceReport followed = follow(replicaId, masterPort);
 
-        awaitSynced(replicaId);
+        assertThat(followed.membership()).isEqualTo(fixture.epoch(2));
+        awaitSynced(agent, replicaId);
         ReplicationInfo replication = agent.describe(replicaId).replication();
         assertThat(replication.role()).isEqualTo("slave");
         assertThat(replication.masterPort()).isEqualTo(masterPort);
@@ -223,12 +254,13 @@ class RedisHostTest {
                     .isInstanceOf(JedisDataException.class).hasMessageContaining("READONLY");
         }
         assertThat(Files.readString(dataDir.resolve("instances").resolve(replicaId.toString())
-                .resolve("replication.conf"))).contains("replicaof 127.0.0.1 " + masterPort);
+                .resolve("replication.conf"))).contains("replicaof 127.0.0.1 " + masterPort)
+                .contains("masteruser redtrove-replica");
         assertThat(agent.describe(masterId).replication().replicas())
                 .anySatisfy(link -> assertThat(link.port()).isEqualTo(replicaPort));
 
         // Repeating the request (a redelivered job) changes nothing.
-        agent.attachToMaster(replicaId, "127.0.0.1", masterPort, PASSWORD);
+        follow(replicaId, masterPort);
         assertThat(agent.describe(replicaId).replication().syncCompleted()).isTrue();
     }
 
@@ -238,8 +270,8 @@ class RedisHostTest {
         UUID replicaId = UUID.randomUUID();
         int masterPort = prepareRunning(masterId).port();
         int replicaPort = prepareRunning(replicaId).port();
-        agent.attachToMaster(replicaId, "127.0.0.1", masterPort, PASSWORD);
-        awaitSynced(replicaId);
+        follow(replicaId, masterPort);
+        awaitSynced(agent, replicaId);
         long pid = agent.pid(replicaId).orElseThrow();
 
         // kill -9: whatever Redis was doing, it comes back from its files alone
@@ -257,7 +289,7 @@ class RedisHostTest {
     }
 
     @Test
-    void detachedReplicaIsWritableAndKeepsData() {
+    void replicaThatBecomesMasterIsWritableAndKeepsData() {
         UUID masterId = UUID.randomUUID();
         UUID replicaId = UUID.randomUUID();
         int masterPort = prepareRunning(masterId).port();
@@ -265,12 +297,13 @@ class RedisHostTest {
         try (Jedis master = connect(masterPort, PASSWORD)) {
             master.set("k", "kept");
         }
-        agent.attachToMaster(replicaId, "127.0.0.1", masterPort, PASSWORD);
-        awaitSynced(replicaId);
+        follow(replicaId, masterPort);
+        awaitSynced(agent, replicaId);
 
-        InstanceReport report = agent.detach(replicaId);
+        InstanceReport report = agent.becomeMaster(new GuestRequest.BecomeMaster(replicaId, fixture.epoch(3)));
 
         assertThat(report.replication().role()).isEqualTo("master");
+        assertThat(report.membership()).isEqualTo(fixture.epoch(3));
         assertThat(report.replication().syncCompleted()).isFalse();
         try (Jedis detached = connect(replicaPort, PASSWORD)) {
             assertThat(detached.get("k")).isEqualTo("kept");
@@ -315,9 +348,9 @@ class RedisHostTest {
         UUID replicaId = UUID.randomUUID();
         int masterPort = prepareRunning(masterId).port();
         prepareRunning(replicaId);
-        agent.configureSource(masterId, false, 1);
-        agent.attachToMaster(replicaId, "127.0.0.1", masterPort, PASSWORD);
-        awaitSynced(replicaId);
+        agent.configureSource(new GuestRequest.ConfigureSource(masterId, false, 1, Fencing.NONE));
+        follow(replicaId, masterPort);
+        awaitSynced(agent, replicaId);
         long masterOffset;
         try (Jedis master = connect(masterPort, PASSWORD)) {
             for (int i = 0; i < 2000; i++) {
@@ -338,21 +371,26 @@ class RedisHostTest {
         UUID id = UUID.randomUUID();
         int port = prepareRunning(id).port();
 
-        agent.configureSource(id, false, 3);
+        InstanceReport configured = agent.configureSource(new GuestRequest.ConfigureSource(id, false, 3,
+                new Fencing(1, 4, true)));
 
-        try (Jedis jedis = connect(port, PASSWORD)) {
+        try (Jedis jedis = fixture.connectAsAgent(id, port)) {
             assertThat(jedis.configGet("repl-diskless-sync").get("repl-diskless-sync")).isEqualTo("no");
             // Three replicas attaching: the transfer starts once all three are connected, or after 5 s.
             assertThat(jedis.configGet("repl-diskless-sync-delay").get("repl-diskless-sync-delay")).isEqualTo("5");
             assertThat(jedis.configGet("repl-diskless-sync-max-replicas").get("repl-diskless-sync-max-replicas"))
                     .isEqualTo("3");
+            assertThat(jedis.configGet("min-replicas-to-write").get("min-replicas-to-write")).isEqualTo("1");
+            assertThat(jedis.configGet("min-replicas-max-lag").get("min-replicas-max-lag")).isEqualTo("4");
         }
         assertThat(Files.readString(dataDir.resolve("instances").resolve(id.toString()).resolve("replication.conf")))
-                .contains("repl-diskless-sync no").contains("repl-diskless-sync-delay 5");
+                .contains("repl-diskless-sync no").contains("repl-diskless-sync-delay 5")
+                .contains("min-replicas-to-write 1").contains("min-replicas-max-lag 4");
+        assertThat(configured.fencing()).isEqualTo(new Fencing(1, 4, true));
 
-        agent.configureSource(id, false, 0);
+        agent.configureSource(new GuestRequest.ConfigureSource(id, false, 0, Fencing.NONE));
 
-        try (Jedis jedis = connect(port, PASSWORD)) {
+        try (Jedis jedis = fixture.connectAsAgent(id, port)) {
             assertThat(jedis.configGet("repl-diskless-sync-delay").get("repl-diskless-sync-delay")).isEqualTo("0");
             assertThat(jedis.configGet("repl-diskless-sync-max-replicas").get("repl-diskless-sync-max-replicas"))
                     .isEqualTo("0");
@@ -366,10 +404,4 @@ class RedisHostTest {
                 .isInstanceOf(GuestOperationException.class).hasMessageContaining(unknown.toString());
     }
 
-    private void awaitSynced(UUID replicaId) {
-        await(STARTUP, replicaId + " synced", () -> {
-            ReplicationInfo r = agent.describe(replicaId).replication();
-            return r != null && r.masterLinkUp() && r.syncCompleted();
-        });
-    }
 }

@@ -116,11 +116,30 @@ class ReplicationTrackingTest {
 
     @Test
     void replicationFileRoundTripsAndQuotesThePassword() {
-        ReplicationSettings settings = new ReplicationSettings(new ReplicationSettings.Source(false, 2),
-                new ReplicationSettings.Upstream("10.0.0.5", 17001, "p \"w\\d"));
+        ReplicationSettings settings = new ReplicationSettings(new ReplicationSettings.Source(false, 2, 1, 3),
+                new ReplicationSettings.Upstream("10.0.0.5", 17001, "redtrove-replica", "p \"w\\d"));
         String text = settings.render();
-        assertThat(text).contains("replicaof 10.0.0.5 17001").contains("masterauth \"p \\\"w\\\\d\"");
+        assertThat(text).contains("replicaof 10.0.0.5 17001").contains("masterauth \"p \\\"w\\\\d\"")
+                .contains("masteruser redtrove-replica").contains("min-replicas-to-write 1")
+                .contains("min-replicas-max-lag 3");
         assertThat(ReplicationSettings.parse(text)).isEqualTo(settings);
         assertThat(settings.toString()).doesNotContain("p \"w");
+        assertThat(settings.upstream().toString()).doesNotContain("p \"w");
+    }
+
+    @Test
+    void replicationFileOfAnOlderAgentReadsAsTheDefaultUserWithoutFencing() {
+        ReplicationSettings old = ReplicationSettings.parse("""
+                # source
+                repl-diskless-sync yes
+                repl-diskless-sync-delay 0
+                # replica
+                replicaof 10.0.0.5 17001
+                masterauth "tenant pw"
+                replica-read-only yes
+                """);
+
+        assertThat(old.upstream()).isEqualTo(new ReplicationSettings.Upstream("10.0.0.5", 17001, null, "tenant pw"));
+        assertThat(old.source()).isEqualTo(new ReplicationSettings.Source(true, 0, 0, 10));
     }
 }

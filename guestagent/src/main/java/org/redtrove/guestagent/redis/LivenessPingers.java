@@ -1,0 +1,173 @@
+package org.redtrove.guestagent.redis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Keeps each instance's lastAnswered precise to one liveness interval, so the taskmanager can tell a
+ * 500 ms stall from a dead master: every interval, a PING on a persistent connection as the agent.
+ * Each replica's agent also PINGs the replica's master as the replica logs in to it, which is how a
+ * replica confirms that its master is gone rather than merely cut off from the taskmanager.
+ *
+ * <p>A PING still waiting is never sent again nor queued behind: its silence is the measurement. The
+ * pings run on one shared pool that only grows while pings wait, so a hung Redis holds one thread
+ * and never delays another instance's turn; the clock thread itself never talks to Redis.
+ */
+final class LivenessPingers implements AutoCloseable {
+
+    private final Duration interval;
+    private final Duration unresponsiveAfter;
+    private final Map<UUID, Watch> watched = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService clock;
+    private final ExecutorService pings;
+
+    LivenessPingers(Duration interval, Duration unresponsiveAfter) {
+        this.interval = interval;
+        this.unresponsiveAfter = unresponsiveAfter;
+        this.clock = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "redis-liveness"));
+        this.pings = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> daemon(r, "redis-ping"));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    void start() {
+        long millis = Math.max(1, interval.toMillis());
+        clock.scheduleWithFixedDelay(this::tick, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    void watch(ManagedInstance instance) {
+        watched.put(instance.id(), new Watch(instance));
+    }
+
+    void forget(UUID id) {
+        Watch w = watched.remove(id);
+        if (w != null) {
+            w.own.close();
+            w.master.close();
+        }
+    }
+
+    private void tick() {
+        Instant now = Instant.now();
+        for (Watch w : watched.values()) {
+            try {
+                w.tick(now);
+            } catch (RuntimeException e) {
+                // one instance's trouble must not stop the clock for the others
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        clock.shutdownNow();
+        watched.keySet().forEach(this::forget);
+        pings.shutdownNow();
+    }
+
+    /** The two links of one instance: to itself, and, while it is a replica, to its master. */
+    private final class Watch {
+        final ManagedInstance instance;
+        final Link own = new Link();
+        final Link master = new Link();
+
+        Watch(ManagedInstance instance) {
+            this.instance = instance;
+        }
+
+        void tick(Instant now) {
+            instance.checkSilence(now, unresponsiveAfter);
+            if (instance.pid() != null) {
+                own.ping(instance.endpoint(), answer -> instance.pinged(answer, Instant.now()));
+            } else {
+                own.close();
+            }
+            RedisEndpoint target = instance.masterEndpoint();
+            if (target == null) {
+                master.close();
+            } else {
+                // Any reply, even an error, is a live master: whether replication works is
+                // master_link_status's business, not this one's.
+                master.ping(target, answer -> instance.masterPinged(target,
+                        answer != Probe.Answer.NO_ANSWER, System.currentTimeMillis()));
+            }
+        }
+    }
+
+    /**
+     * One persistent connection, reopened when its target (address or credentials) changes or after
+     * an error. Only one PING is in flight at a time, guarded by {@code inFlight}.
+     */
+    private final class Link {
+        private final AtomicBoolean inFlight = new AtomicBoolean();
+        private volatile Jedis connection;
+        private volatile RedisEndpoint connectedTo;
+
+        void ping(RedisEndpoint target, Consumer<Probe.Answer> onAnswer) {
+            if (!inFlight.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                pings.execute(() -> {
+                    try {
+                        onAnswer.accept(pingOnce(target));
+                    } finally {
+                        inFlight.set(false);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                inFlight.set(false); // shutting down
+            }
+        }
+
+        private Probe.Answer pingOnce(RedisEndpoint target) {
+            try {
+                if (connection == null || !target.equals(connectedTo)) {
+                    close();
+                    connectedTo = target;
+                    connection = target.open();
+                }
+                connection.ping();
+                return Probe.Answer.PONG;
+            } catch (JedisException e) {
+                close();
+                return e instanceof JedisDataException && !(e.getMessage() + "").contains("LOADING")
+                        ? Probe.Answer.AUTH_REFUSED : Probe.failed(e).answer();
+            }
+        }
+
+        /** Also from another thread: closing the socket ends a PING that waits on it. */
+        void close() {
+            Jedis c = connection;
+            connection = null;
+            connectedTo = null;
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (RuntimeException ignored) {
+                    // a broken connection may fail to close; it is gone either way
+                }
+            }
+        }
+    }
+}
