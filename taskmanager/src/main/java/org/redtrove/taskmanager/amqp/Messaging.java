@@ -18,13 +18,20 @@ public class Messaging {
 
     private static final Logger log = LoggerFactory.getLogger(Messaging.class);
 
-    /** Identifies this taskmanager process; its guest RPC replies come back on a queue of this name. */
-    public static final String PROCESS_ID = UUID.randomUUID().toString();
-
+    /**
+     * Identifies this taskmanager: the owner of the job leases it holds, and the name of the queue
+     * its guest RPC replies come back on. One per application context, not per JVM, so that two
+     * taskmanagers in one JVM (tests, dev mode) are two taskmanagers.
+     */
+    private final String processId = UUID.randomUUID().toString();
     private final String prefix;
 
     public Messaging(@Value("${redtrove.amqp.prefix:" + Queues.DEFAULT_PREFIX + "}") String prefix) {
         this.prefix = prefix;
+    }
+
+    public String processId() {
+        return processId;
     }
 
     public String prefix() {
@@ -40,7 +47,7 @@ public class Messaging {
     }
 
     public String repliesQueue() {
-        return Queues.replies(prefix, PROCESS_ID);
+        return Queues.replies(prefix, processId);
     }
 
     @Bean
@@ -61,7 +68,7 @@ public class Messaging {
      */
     @Bean
     Queue repliesQueueDeclaration() {
-        log.info("taskmanager {} reads guest replies from {}", PROCESS_ID, repliesQueue());
+        log.info("taskmanager {} reads guest replies from {}", processId, repliesQueue());
         return new Queue(repliesQueue(), false, true, false);
     }
 }

@@ -12,18 +12,32 @@ import org.redtrove.taskmanager.jobs.Job;
 import org.redtrove.taskmanager.jobs.JobContext;
 import org.redtrove.taskmanager.jobs.JobExecutor;
 import org.redtrove.taskmanager.jobs.JobFailedException;
+import org.redtrove.taskmanager.replication.MasterSettings;
+import org.redtrove.taskmanager.sets.ReplicaSetRepository;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.stereotype.Component;
 
-/** Stops an instance's Redis, removes its data on the host, and marks the row deleted. */
+/**
+ * Stops an instance's Redis, removes its data on the host, marks the row deleted and takes it out
+ * of its set (a set left empty goes with it). A master that just lost a replica gets the fencing
+ * its remaining replicas call for: with none left it must not refuse writes.
+ */
 @Component
 public class DeleteExecutor implements JobExecutor {
 
     private final InstanceRepository instances;
+    private final ReplicaSetRepository sets;
+    private final MasterSettings masterSettings;
     private final GuestCalls guests;
+    private final TransactionTemplate tx;
 
-    public DeleteExecutor(InstanceRepository instances, GuestCalls guests) {
+    public DeleteExecutor(InstanceRepository instances, ReplicaSetRepository sets, MasterSettings masterSettings,
+                          GuestCalls guests, TransactionTemplate tx) {
         this.instances = instances;
+        this.sets = sets;
+        this.masterSettings = masterSettings;
         this.guests = guests;
+        this.tx = tx;
     }
 
     @Override
@@ -46,7 +60,14 @@ public class DeleteExecutor implements JobExecutor {
                 }
             });
         }
-        instances.markDeleted(id);
+        UUID setId = instance.replicaSetId();
+        tx.executeWithoutResult(status -> {
+            instances.markDeleted(id);
+            sets.removeMember(id);
+        });
+        if (setId != null && sets.find(setId).isPresent()) {
+            masterSettings.apply(setId);
+        }
     }
 
     @Override

@@ -11,6 +11,8 @@ import org.redtrove.taskmanager.instances.InstanceRepository;
 import org.redtrove.taskmanager.jobs.JobContext;
 import org.redtrove.taskmanager.jobs.JobFailedException;
 import org.redtrove.taskmanager.placement.HostSelector;
+import org.redtrove.taskmanager.sets.ReplicaSet;
+import org.redtrove.taskmanager.sets.ReplicaSetRepository;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,11 +23,14 @@ import org.springframework.stereotype.Component;
 public class InstanceBuilder {
 
     private final InstanceRepository instances;
+    private final ReplicaSetRepository sets;
     private final HostSelector hosts;
     private final GuestCalls guests;
 
-    public InstanceBuilder(InstanceRepository instances, HostSelector hosts, GuestCalls guests) {
+    public InstanceBuilder(InstanceRepository instances, ReplicaSetRepository sets, HostSelector hosts,
+                           GuestCalls guests) {
         this.instances = instances;
+        this.sets = sets;
         this.hosts = hosts;
         this.guests = guests;
     }
@@ -41,10 +46,14 @@ public class InstanceBuilder {
         return hostId;
     }
 
-    /** Has the guest create (or find) the instance; records and returns the port it chose. */
+    /**
+     * Has the guest create (or find) the instance, as a master of its set at the set's epoch (a new
+     * replica is then made to follow); records and returns the port it chose.
+     */
     public int prepare(Instance instance, String hostId) {
-        GuestReply reply = guests.call(hostId,
-                new GuestRequest.Prepare(instance.id(), instance.password(), instance.maxmemoryBytes()));
+        ReplicaSet set = sets.get(instance.replicaSetId());
+        GuestReply reply = guests.call(hostId, new GuestRequest.Prepare(instance.id(), instance.password(),
+                instance.maxmemoryBytes(), set.membership(), sets.replicationPassword(set.id())));
         if (!reply.isOk()) {
             throw new JobFailedException("The guest could not prepare Redis: " + reply.error());
         }

@@ -78,15 +78,17 @@ public class Conductor {
         Double silentSeconds = report.lastAnswered() == null || sentAt == null ? null
                 : Math.max(0, java.time.Duration.between(report.lastAnswered(), sentAt).toMillis()) / 1000.0;
         int rows = jdbc.sql("""
-                insert into heartbeats (instance_id, host_id, received_at, state, role, report, running_at)
+                insert into heartbeats (instance_id, host_id, received_at, state, role, report, running_at, persistent)
                 select i.id, :host, now(), :state, :role, cast(:report as jsonb),
-                       now() - make_interval(secs => cast(:silent as double precision))
+                       now() - make_interval(secs => cast(:silent as double precision)), :persistent
                   from instances i
                  where i.id = :id and not i.deleted and i.host_id = :host
                 on conflict (instance_id) do update set host_id = excluded.host_id, received_at = now(),
                        state = excluded.state, role = excluded.role, report = excluded.report,
-                       running_at = coalesce(excluded.running_at, heartbeats.running_at)""")
+                       running_at = coalesce(excluded.running_at, heartbeats.running_at),
+                       persistent = excluded.persistent""")
                 .param("host", hostId).param("state", report.state().name()).param("role", role)
+                .param("persistent", report.persistent())
                 .param("report", Wire.toJson(report)).param("silent", silentSeconds)
                 .param("id", report.instanceId())
                 .update();

@@ -9,6 +9,8 @@ import java.util.UUID;
 import org.redtrove.common.ServerStatus;
 import org.redtrove.common.ServiceStatus;
 import org.redtrove.common.TaskStatus;
+import org.redtrove.common.secrets.SecretBox;
+import org.redtrove.taskmanager.TaskManagerSecrets;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -18,18 +20,18 @@ public class InstanceRepository {
 
     private static final String SELECT = """
             select i.id, i.project_id, i.name, i.flavor_id, f.ram_mb, i.task_status, i.server_status,
-                   i.replica_of, i.host_id, h.address, i.port, i.password, i.deleted
+                   i.replica_of, i.replica_set_id, i.host_id, h.address, i.port, i.password, i.deleted, i.health
               from instances i
               join flavors f on f.id = i.flavor_id
               left join hosts h on h.id = i.host_id
             """;
 
     private final JdbcClient jdbc;
-    private final InstancePasswords passwords;
+    private final SecretBox secrets;
 
-    public InstanceRepository(JdbcClient jdbc, InstancePasswords passwords) {
+    public InstanceRepository(JdbcClient jdbc, SecretBox secrets) {
         this.jdbc = jdbc;
-        this.passwords = passwords;
+        this.secrets = secrets;
     }
 
     public Optional<Instance> find(UUID id) {
@@ -43,6 +45,12 @@ public class InstanceRepository {
     public List<Instance> replicasOf(UUID sourceId) {
         return jdbc.sql(SELECT + " where i.replica_of = ? and not i.deleted order by i.created_at, i.id")
                 .param(sourceId).query(this::map).list();
+    }
+
+    /** Every live member of the set, master included, oldest first. */
+    public List<Instance> membersOf(UUID setId) {
+        return jdbc.sql(SELECT + " where i.replica_set_id = ? and not i.deleted order by i.created_at, i.id")
+                .param(setId).query(this::map).list();
     }
 
     public void place(UUID id, String hostId) {
@@ -65,10 +73,6 @@ public class InstanceRepository {
     public void setServerStatus(UUID id, ServerStatus status) {
         jdbc.sql("update instances set server_status = ?, updated_at = now() where id = ?")
                 .params(status.name(), id).update();
-    }
-
-    public void setReplicaOf(UUID id, UUID sourceId) {
-        jdbc.sql("update instances set replica_of = ?, updated_at = now() where id = ?").params(sourceId, id).update();
     }
 
     /** Marks the instance as ready: built, nothing running on it, and no stale fault. */
@@ -99,17 +103,36 @@ public class InstanceRepository {
         jdbc.sql("delete from heartbeats where instance_id = ?").param(id).update();
     }
 
-    /** The replication id the instance last reported in a heartbeat, if it ever did. */
-    public Optional<String> lastReportedReplId(UUID id) {
-        return jdbc.sql("select report -> 'replication' ->> 'replId' from heartbeats where instance_id = ?")
-                .param(id).query(String.class).optional();
+    /** True when any of the instances has a task in progress (not NONE, not an error task). */
+    public boolean anyBusy(Collection<UUID> ids) {
+        return !ids.isEmpty() && jdbc.sql("""
+                select exists (select 1 from instances where id in (:ids)
+                                and task_status <> 'NONE' and task_status not like '%ERROR%')""")
+                .param("ids", ids).query(Boolean.class).single();
+    }
+
+    /** True when a job about any of the instances is still queued or running. */
+    public boolean anyUnfinishedJob(Collection<UUID> ids) {
+        return !ids.isEmpty() && jdbc.sql("""
+                select exists (select 1 from jobs where instance_id in (:ids) and state in ('QUEUED', 'RUNNING'))""")
+                .param("ids", ids).query(Boolean.class).single();
+    }
+
+    /** Records how the supervisor judges the member; answers whether that changed anything. */
+    public boolean setHealth(UUID id, Health health, String detail) {
+        return jdbc.sql("""
+                update instances set health = ?, health_detail = ?
+                 where id = ? and (health <> ? or health_detail is distinct from ?)""")
+                .params(health.name(), detail, id, health.name(), detail).update() > 0;
     }
 
     private Instance map(ResultSet rs, int row) throws SQLException {
         return new Instance(rs.getObject("id", UUID.class), rs.getString("project_id"), rs.getString("name"),
                 rs.getInt("flavor_id"), rs.getLong("ram_mb") * 1024 * 1024,
                 TaskStatus.valueOf(rs.getString("task_status")), ServerStatus.valueOf(rs.getString("server_status")),
-                rs.getObject("replica_of", UUID.class), rs.getString("host_id"), rs.getString("address"),
-                (Integer) rs.getObject("port"), passwords.open(rs.getString("password")), rs.getBoolean("deleted"));
+                rs.getObject("replica_of", UUID.class), rs.getObject("replica_set_id", UUID.class),
+                rs.getString("host_id"), rs.getString("address"),
+                (Integer) rs.getObject("port"), secrets.open(TaskManagerSecrets.INSTANCE_PASSWORD, rs.getString("password")), rs.getBoolean("deleted"),
+                Health.valueOf(rs.getString("health")));
     }
 }

@@ -3,6 +3,7 @@ package org.redtrove.taskmanager.jobs;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.redtrove.common.Wire;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What an executor sees of its running job. Completed steps are recorded on the job row, and a
@@ -12,13 +13,20 @@ import org.redtrove.common.Wire;
  */
 public final class JobContext {
 
+    /** Where a step's result is kept in the job's progress document. */
+    private static final String RESULT = "result.";
+
     private final Job job;
     private final JobRepository jobs;
+    private final TransactionTemplate tx;
+    private final Failpoints failpoints;
     private final Set<String> completed;
 
-    JobContext(Job job, JobRepository jobs) {
+    JobContext(Job job, JobRepository jobs, TransactionTemplate tx, Failpoints failpoints) {
         this.job = job;
         this.jobs = jobs;
+        this.tx = tx;
+        this.failpoints = failpoints;
         // Steps of one job may run in parallel threads (re-pointing several replicas at once).
         this.completed = java.util.concurrent.ConcurrentHashMap.newKeySet();
         this.completed.addAll(jobs.completedSteps(job.id()));
@@ -33,23 +41,58 @@ public final class JobContext {
         if (completed.contains(name)) {
             return;
         }
+        failpoints.reached(job.kind(), name, Failpoints.Phase.BEFORE);
         body.run();
+        failpoints.reached(job.kind(), name, Failpoints.Phase.AFTER_EFFECT);
         done(name);
+        failpoints.reached(job.kind(), name, Failpoints.Phase.AFTER);
     }
 
     /** Like {@link #step(String, Runnable)}, for steps whose outcome later steps need. */
     public <T> T step(String name, Class<T> type, Supplier<T> body) {
-        String key = "result." + name;
-        if (completed.contains(name)) {
-            var recorded = jobs.progressValue(job.id(), key);
-            if (recorded.isPresent()) {
-                return Wire.fromJson(recorded.get(), type);
-            }
+        var recorded = result(name, type);
+        if (recorded.isPresent()) {
+            return recorded.get();
         }
+        String key = RESULT + name;
+        failpoints.reached(job.kind(), name, Failpoints.Phase.BEFORE);
         T value = body.get();
+        failpoints.reached(job.kind(), name, Failpoints.Phase.AFTER_EFFECT);
         jobs.recordProgress(job.id(), key, value);
         done(name);
+        failpoints.reached(job.kind(), name, Failpoints.Phase.AFTER);
         return value;
+    }
+
+    /**
+     * A commit point: {@code body} writes to the database (a new master and epoch, say), and it and
+     * the record of the step are one transaction, so a crash leaves either both or neither. A
+     * resumed job gets the recorded result and does not run the body again.
+     */
+    public <T> T commit(String name, Class<T> type, Supplier<T> body) {
+        var recorded = result(name, type);
+        if (recorded.isPresent()) {
+            return recorded.get();
+        }
+        String key = RESULT + name;
+        failpoints.reached(job.kind(), name, Failpoints.Phase.BEFORE);
+        T value = tx.execute(status -> {
+            T result = body.get();
+            jobs.recordProgress(job.id(), key, result);
+            jobs.stepDone(job.id(), name);
+            return result;
+        });
+        completed.add(name);
+        failpoints.reached(job.kind(), name, Failpoints.Phase.AFTER);
+        return value;
+    }
+
+    /** The recorded result of a completed step ({@link #step(String, Class, Supplier)} or a commit). */
+    public <T> java.util.Optional<T> result(String name, Class<T> type) {
+        if (!completed.contains(name)) {
+            return java.util.Optional.empty();
+        }
+        return jobs.progressValue(job.id(), RESULT + name).map(json -> Wire.fromJson(json, type));
     }
 
     /** Records a figure or a decision on the job, for the user and for a resumed run. */

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Runs one job by id: claims its lease, hands it to the executor of its kind, records the outcome.
@@ -27,19 +28,26 @@ public class JobRunner {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
     private final JobRepository jobs;
+    private final TransactionTemplate tx;
+    private final Failpoints failpoints;
     private final TaskManagerProperties properties;
+    private final Messaging messaging;
     private final Map<JobKind, JobExecutor> executors = new EnumMap<>(JobKind.class);
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
 
-    public JobRunner(JobRepository jobs, TaskManagerProperties properties, List<JobExecutor> executors) {
+    public JobRunner(JobRepository jobs, TransactionTemplate tx, Failpoints failpoints,
+                     TaskManagerProperties properties, Messaging messaging, List<JobExecutor> executors) {
+        this.messaging = messaging;
         this.jobs = jobs;
+        this.tx = tx;
+        this.failpoints = failpoints;
         this.properties = properties;
         executors.forEach(e -> this.executors.put(e.kind(), e));
     }
 
     /** Runs the job if it is ours to run. Returns normally whatever the job's outcome. */
     public void run(UUID jobId) {
-        if (running.contains(jobId) || !jobs.claim(jobId, Messaging.PROCESS_ID, properties.jobLease())) {
+        if (running.contains(jobId) || !jobs.claim(jobId, messaging.processId(), properties.jobLease())) {
             log.debug("Job {} is finished or leased; nothing to do", jobId);
             return;
         }
@@ -53,7 +61,7 @@ public class JobRunner {
                 throw new JobFailedException("This taskmanager cannot run " + job.kind() + " jobs.");
             }
             log.info("Running {} job {} (attempt {})", job.kind(), jobId, job.attempts());
-            executor.execute(new JobContext(job, jobs));
+            executor.execute(new JobContext(job, jobs, tx, failpoints));
             jobs.finish(jobId, JobState.SUCCEEDED, null);
             log.info("{} job {} succeeded", job.kind(), jobId);
         } catch (RuntimeException e) {
@@ -75,7 +83,7 @@ public class JobRunner {
     @Scheduled(fixedDelayString = "${redtrove.taskmanager.lease-renewal:5s}")
     void renewLeases() {
         if (!running.isEmpty()) {
-            jobs.renew(new ArrayList<>(running), Messaging.PROCESS_ID, properties.jobLease());
+            jobs.renew(new ArrayList<>(running), messaging.processId(), properties.jobLease());
         }
     }
 

@@ -17,6 +17,9 @@ import org.redtrove.taskmanager.jobs.Job;
 import org.redtrove.taskmanager.jobs.JobContext;
 import org.redtrove.taskmanager.jobs.JobExecutor;
 import org.redtrove.taskmanager.jobs.JobFailedException;
+import org.redtrove.taskmanager.sets.ReplicaSet;
+import org.redtrove.taskmanager.sets.ReplicaSetRepository;
+import org.redtrove.taskmanager.sets.SetFencing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -33,16 +36,23 @@ public class AttachReplicasExecutor implements JobExecutor {
     private static final Logger log = LoggerFactory.getLogger(AttachReplicasExecutor.class);
 
     private final InstanceRepository instances;
+    private final ReplicaSetRepository sets;
     private final InstanceBuilder builder;
     private final ReplicationGuests guests;
+    private final MasterSettings masterSettings;
+    private final SetFencing fencing;
     private final TaskManagerProperties properties;
     private final ReplicationProperties replication;
 
-    public AttachReplicasExecutor(InstanceRepository instances, InstanceBuilder builder, ReplicationGuests guests,
+    public AttachReplicasExecutor(InstanceRepository instances, ReplicaSetRepository sets, InstanceBuilder builder,
+                                  ReplicationGuests guests, MasterSettings masterSettings, SetFencing fencing,
                                   TaskManagerProperties properties, ReplicationProperties replication) {
         this.instances = instances;
+        this.sets = sets;
         this.builder = builder;
         this.guests = guests;
+        this.masterSettings = masterSettings;
+        this.fencing = fencing;
         this.properties = properties;
         this.replication = replication;
     }
@@ -65,12 +75,16 @@ public class AttachReplicasExecutor implements JobExecutor {
         }
         List<Instance> pending = context.job().params().instanceIds().stream()
                 .map(instances::get).filter(r -> !r.deleted() && r.serverStatus() != ServerStatus.ACTIVE).toList();
-        guests.configureSource(source, pending.size());
+        // The master keeps the fencing its replicas in sync already call for while the new ones sync.
+        guests.configureSource(source, pending.size(), fencing.desired(source.id(),
+                instances.membersOf(source.replicaSetId())));
         List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        Set<UUID> inSync = java.util.concurrent.ConcurrentHashMap.newKeySet();
         try {
             guests.runParallel(pending.stream().<Runnable>map(replica -> () -> {
                 try {
                     attach(replica, source);
+                    inSync.add(replica.id());
                 } catch (RuntimeException e) {
                     String message = e.getMessage() == null ? e.toString() : e.getMessage();
                     failures.add(replica.id() + ": " + message);
@@ -80,8 +94,9 @@ public class AttachReplicasExecutor implements JobExecutor {
                 }
             }).toList());
         } finally {
-            // The sync delay is only worth paying while several replicas attach at once.
-            guests.configureSource(instances.get(source.id()), 0);
+            // The sync delay is only worth paying while several replicas attach at once; the
+            // replicas now in sync make the master fence itself.
+            masterSettings.apply(source.replicaSetId(), inSync);
         }
         if (!failures.isEmpty()) {
             throw new JobFailedException(failures.size() + " of " + pending.size() + " replicas could not be attached: "
@@ -94,7 +109,8 @@ public class AttachReplicasExecutor implements JobExecutor {
         builder.prepare(instances.get(replica.id()), hostId);
         Instance placed = instances.get(replica.id());
         builder.awaitRunning(placed, properties.buildTimeout());
-        guests.attach(placed, source);
+        ReplicaSet set = sets.get(source.replicaSetId());
+        guests.follow(placed, instances.get(set.masterId()), set.membership(), sets.replicationPassword(set.id()));
         // The source's offset now: every write acknowledged before the attach is below it.
         long target = guests.describe(source).replication().processedOffset();
         awaitInSync(placed, target);

@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.redtrove.common.JobKind;
+import org.redtrove.common.Membership;
 import org.redtrove.common.TaskStatus;
 import org.redtrove.taskmanager.instances.Instance;
 import org.redtrove.taskmanager.instances.InstanceRepository;
@@ -18,38 +18,46 @@ import org.redtrove.taskmanager.jobs.JobContext;
 import org.redtrove.taskmanager.jobs.JobExecutor;
 import org.redtrove.taskmanager.jobs.JobFailedException;
 import org.redtrove.taskmanager.replication.SwitchoverPlan.AwaitCatchUp;
+import org.redtrove.taskmanager.replication.SwitchoverPlan.CommitEpoch;
 import org.redtrove.taskmanager.replication.SwitchoverPlan.DemoteOldMaster;
 import org.redtrove.taskmanager.replication.SwitchoverPlan.PauseWrites;
 import org.redtrove.taskmanager.replication.SwitchoverPlan.PromoteCandidate;
 import org.redtrove.taskmanager.replication.SwitchoverPlan.Repoint;
 import org.redtrove.taskmanager.replication.SwitchoverPlan.Unpause;
+import org.redtrove.taskmanager.sets.ReplicaSet;
+import org.redtrove.taskmanager.sets.ReplicaSetRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * Carries out a planned switchover ({@link SwitchoverPlanner}) without losing an acknowledged
- * write: the old master stops taking writes, the candidate catches up to its exact offset, and only
- * then is promoted. If the candidate cannot catch up in time, the master is unpaused and the set is
- * left exactly as it was. Once the candidate is promoted the job is committed: a resumed run
- * continues re-pointing from there rather than starting over.
+ * write: the old master stops taking writes, the candidate catches up to its exact offset, the
+ * candidate is committed as master at the next epoch, the old master is demoted, the candidate
+ * promoted, the others re-pointed and the pause lifted. If the candidate cannot catch up in time,
+ * the master is unpaused and the set is left exactly as it was. A job resumed after the commit
+ * rolls forward from what Redis shows (SwitchoverPlanner#resume), never back into a refusal.
  */
 @Component
 public class PromoteExecutor implements JobExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(PromoteExecutor.class);
-    private static final String PROMOTED = "promote-candidate";
+    static final String COMMIT = "commit";
 
     private final InstanceRepository instances;
+    private final ReplicaSetRepository sets;
     private final ReplicationGuests guests;
     private final Repointing repointing;
+    private final MasterSettings masterSettings;
     private final ReplicationProperties properties;
 
-    public PromoteExecutor(InstanceRepository instances, ReplicationGuests guests, Repointing repointing,
-                           ReplicationProperties properties) {
+    public PromoteExecutor(InstanceRepository instances, ReplicaSetRepository sets, ReplicationGuests guests,
+                           Repointing repointing, MasterSettings masterSettings, ReplicationProperties properties) {
         this.instances = instances;
+        this.sets = sets;
         this.guests = guests;
         this.repointing = repointing;
+        this.masterSettings = masterSettings;
         this.properties = properties;
     }
 
@@ -62,96 +70,170 @@ public class PromoteExecutor implements JobExecutor {
     public void execute(JobContext context) {
         UUID candidateId = context.job().instanceId();
         UUID masterId = context.job().params().sourceId();
+        ReplicaSet set = sets.ofInstance(candidateId);
+        Map<UUID, Instance> members = instances.membersOf(set.id()).stream()
+                .collect(Collectors.toMap(Instance::id, Function.identity(), (a, b) -> a, LinkedHashMap::new));
         Instance master = instances.get(masterId);
-        Instance candidate = instances.get(candidateId);
-        // Before the promotion the set is still the master's; after it, the candidate's.
-        List<Instance> replicas = new ArrayList<>(instances.replicasOf(masterId));
-        replicas.addAll(instances.replicasOf(candidateId));
-        Map<UUID, Instance> members = Stream.concat(Stream.of(master, candidate), replicas.stream())
-                .collect(Collectors.toMap(Instance::id, Function.identity(), (a, b) -> a));
-        List<UUID> others = replicas.stream().map(Instance::id).filter(id -> !id.equals(candidateId)).distinct()
-                .toList();
+        members.putIfAbsent(masterId, master);
+        List<UUID> others = members.keySet().stream()
+                .filter(id -> !id.equals(candidateId) && !id.equals(masterId)).toList();
 
+        boolean committed = context.isDone(COMMIT);
         SwitchoverPlan plan;
-        if (candidate.replicaOf() == null && context.isDone(PROMOTED)) {
-            plan = SwitchoverPlanner.resume(masterId, candidateId, others);
+        if (committed) {
+            ReplicaObservation old = guests.observe(master);
+            boolean stillMaster = old.info() != null && !old.info().isReplica();
+            plan = SwitchoverPlanner.resume(masterId, candidateId, others, stillMaster);
         } else {
-            var decision = SwitchoverPlanner.plan(guests.observe(master), guests.observe(candidate), others);
+            var decision = SwitchoverPlanner.plan(guests.observe(master), guests.observe(members.get(candidateId)),
+                    others);
             plan = decision.plan().orElseThrow(() -> new JobFailedException(decision.refusal()));
         }
         context.progress("plan", plan.steps().stream().map(s -> s.getClass().getSimpleName()).toList());
+        String replicationPassword = sets.replicationPassword(set.id());
 
-        boolean paused = false;
-        boolean committed = false;
-        List<Repointing.Failure> failures = List.of();
-        Map<String, Instance> followers = new LinkedHashMap<>();
-        long pausedOffset = -1;
-        long pausedAt = 0;
-        long pauseMillis = -1;
+        Switch run = new Switch(context, set, members, replicationPassword, committed);
         try {
             for (SwitchoverPlan.Step step : plan.steps()) {
-                if (step instanceof PauseWrites p) {
-                    pausedOffset = guests.pauseWrites(members.get(p.master()));
-                    pausedAt = System.nanoTime();
-                    paused = true;
-                } else if (step instanceof AwaitCatchUp a) {
-                    if (!guests.awaitOffset(members.get(a.candidate()), pausedOffset)) {
-                        throw new JobFailedException("Replica " + a.candidate() + " did not reach the source's offset "
-                                + pausedOffset + " within " + properties.catchUpTimeout().toMillis()
-                                + " ms; the replica set was left as it was.");
-                    }
-                } else if (step instanceof PromoteCandidate p) {
-                    context.step(PROMOTED, () -> {
-                        guests.detach(members.get(p.candidate()));
-                        instances.setReplicaOf(p.candidate(), null);
-                    });
-                    committed = true;
-                } else if (step instanceof Repoint r) {
-                    followers.put("repoint-" + r.replica(), members.get(r.replica()));
-                } else if (step instanceof DemoteOldMaster d) {
-                    followers.put("demote-old-master", members.get(d.oldMaster()));
-                } else if (step instanceof Unpause u) {
-                    // The followers are independent of each other: all of them at once, so the
-                    // pause lasts one round trip for them instead of one per member.
-                    failures = repointing.repoint(context, followers, plan.candidate(), TaskStatus.PROMOTION_ERROR);
-                    guests.unpause(members.get(u.oldMaster()));
-                    if (paused) {
-                        pauseMillis = (System.nanoTime() - pausedAt) / 1_000_000;
-                    }
-                    paused = false;
-                }
+                run.perform(step);
             }
         } finally {
-            if (paused) {
-                try {
-                    guests.unpause(master);
-                } catch (RuntimeException e) {
-                    // Redis lifts the pause by itself after pauseTimeout.
-                    log.warn("Could not unpause {}: {}", masterId, e.getMessage());
-                }
-            }
-            if (!committed) {
+            run.unpauseIfStillPaused();
+            if (!run.committed) {
                 context.progress("outcome", "unchanged");
             }
         }
-        if (pausedOffset >= 0) {
-            context.progress("pausedOffset", pausedOffset);
-        }
-        if (pauseMillis >= 0) {
-            context.progress("writePauseMillis", pauseMillis);
-        }
-        Set<UUID> failed = Repointing.failedIds(failures);
+        run.recordFigures();
+        masterSettings.apply(set.id());
+        Set<UUID> failed = Repointing.failedIds(run.failures);
         for (Instance member : members.values()) {
             if (!failed.contains(member.id())) {
                 instances.setTask(member.id(), TaskStatus.NONE);
                 instances.clearFault(member.id());
             }
         }
-        if (!failures.isEmpty()) {
+        if (!run.failures.isEmpty()) {
             throw new JobFailedException("promote-to-replica-source " + candidateId
-                    + ": the following instances may not have been switched: " + Repointing.describe(failures));
+                    + ": the following instances may not have been switched: " + Repointing.describe(run.failures));
         }
-        log.info("Promoted {} in place of {}", candidateId, masterId);
+        log.info("Promoted {} in place of {} (epoch {})", candidateId, masterId, run.membership.epoch());
+    }
+
+    /** One run of a plan: what it did so far, so that a failure can be undone or reported. */
+    private final class Switch {
+
+        private final JobContext context;
+        private final ReplicaSet set;
+        private final Map<UUID, Instance> members;
+        private final String replicationPassword;
+        private final Map<String, Instance> followers = new LinkedHashMap<>();
+        private List<Repointing.Failure> failures = new ArrayList<>();
+        private boolean committed;
+        private boolean paused;
+        private long pausedOffset = -1;
+        private long pausedAt;
+        private long pauseMillis = -1;
+        private Membership membership;
+
+        Switch(JobContext context, ReplicaSet set, Map<UUID, Instance> members, String replicationPassword,
+               boolean committed) {
+            this.context = context;
+            this.set = set;
+            this.members = members;
+            this.replicationPassword = replicationPassword;
+            this.committed = committed;
+            this.membership = context.result(COMMIT, Membership.class).orElse(null);
+        }
+
+        void perform(SwitchoverPlan.Step step) {
+            if (step instanceof PauseWrites p) {
+                pause(members.get(p.master()));
+            } else if (step instanceof AwaitCatchUp a) {
+                awaitCatchUp(members.get(a.candidate()));
+            } else if (step instanceof CommitEpoch c) {
+                membership = context.commit(COMMIT, Membership.class,
+                        () -> sets.commitMaster(set.id(), set.epoch(), c.candidate()));
+                committed = true;
+            } else if (step instanceof DemoteOldMaster d) {
+                // An old master that cannot be reached now is paused, and is fenced when it is back.
+                try {
+                    context.step("demote-old-master", () -> guests.follow(members.get(d.oldMaster()),
+                            members.get(d.newMaster()), membership, replicationPassword));
+                } catch (RuntimeException e) {
+                    failures.add(new Repointing.Failure(d.oldMaster(), e.getMessage()));
+                }
+            } else if (step instanceof PromoteCandidate p) {
+                context.step("promote-candidate", () -> guests.becomeMaster(members.get(p.candidate()), membership));
+            } else if (step instanceof Repoint r) {
+                followers.put("repoint-" + r.replica(), members.get(r.replica()));
+            } else if (step instanceof Unpause u) {
+                // The followers are independent of each other: all of them at once, so the pause
+                // lasts one round trip for them instead of one per member.
+                failures.addAll(repointing.repoint(context, followers, context.job().instanceId(), membership,
+                        replicationPassword, TaskStatus.PROMOTION_ERROR));
+                unpause(members.get(u.oldMaster()));
+            }
+        }
+
+        private void pause(Instance master) {
+            try {
+                pausedOffset = guests.pauseWrites(master);
+                pausedAt = System.nanoTime();
+                paused = true;
+            } catch (RuntimeException e) {
+                if (!committed) {
+                    throw e;
+                }
+                // Resuming a committed switchover: an old master that cannot be paused is gone or
+                // already demoted; carry on.
+                log.warn("Could not pause {} again while resuming: {}", master.id(), e.getMessage());
+            }
+        }
+
+        private void awaitCatchUp(Instance candidate) {
+            if (!paused) {
+                return;
+            }
+            if (!guests.awaitOffset(candidate, pausedOffset)) {
+                if (committed) {
+                    log.warn("Replica {} did not reach offset {} while resuming; promoting it as it is",
+                            candidate.id(), pausedOffset);
+                    return;
+                }
+                throw new JobFailedException("Replica " + candidate.id() + " did not reach the source's offset "
+                        + pausedOffset + " within " + properties.catchUpTimeout().toMillis()
+                        + " ms; the replica set was left as it was.");
+            }
+        }
+
+        private void unpause(Instance master) {
+            try {
+                guests.unpause(master);
+                if (paused) {
+                    pauseMillis = (System.nanoTime() - pausedAt) / 1_000_000;
+                }
+                paused = false;
+            } catch (RuntimeException e) {
+                // Redis lifts the pause by itself after pauseTimeout.
+                log.warn("Could not unpause {}: {}", master.id(), e.getMessage());
+            }
+        }
+
+        void unpauseIfStillPaused() {
+            if (paused) {
+                unpause(members.get(context.job().params().sourceId()));
+            }
+        }
+
+        void recordFigures() {
+            if (pausedOffset >= 0) {
+                context.progress("pausedOffset", pausedOffset);
+            }
+            if (pauseMillis >= 0) {
+                context.progress("writePauseMillis", pauseMillis);
+            }
+            context.progress("epoch", membership.epoch());
+        }
     }
 
     @Override
@@ -159,12 +241,13 @@ public class PromoteExecutor implements JobExecutor {
         UUID masterId = job.params().sourceId();
         List<UUID> members = new ArrayList<>();
         members.add(masterId);
-        instances.replicasOf(masterId).forEach(r -> members.add(r.id()));
-        instances.replicasOf(job.instanceId()).forEach(r -> members.add(r.id()));
         members.add(job.instanceId());
+        Instance candidate = instances.get(job.instanceId());
+        if (candidate.replicaSetId() != null) {
+            instances.membersOf(candidate.replicaSetId()).forEach(m -> members.add(m.id()));
+        }
         for (UUID id : members.stream().distinct().toList()) {
-            Instance i = instances.get(id);
-            if (i.taskStatus() == TaskStatus.PROMOTING) {
+            if (instances.get(id).taskStatus() == TaskStatus.PROMOTING) {
                 instances.setTask(id, TaskStatus.NONE);
             }
         }

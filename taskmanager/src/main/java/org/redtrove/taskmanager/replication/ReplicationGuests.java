@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.redtrove.common.Fencing;
 import org.redtrove.common.GuestReply;
 import org.redtrove.common.GuestRequest;
 import org.redtrove.common.InstanceReport;
+import org.redtrove.common.Membership;
 import org.redtrove.common.RedisState;
 import org.redtrove.taskmanager.guest.GuestCalls;
 import org.redtrove.taskmanager.guest.GuestClient;
@@ -46,12 +48,7 @@ public class ReplicationGuests {
             if (!reply.isOk()) {
                 return ReplicaObservation.unreachable(instance.id(), reply.error());
             }
-            InstanceReport report = reply.instance();
-            if (report.state() != RedisState.RUNNING || report.replication() == null) {
-                return ReplicaObservation.unreachable(instance.id(), "Redis is " + report.state()
-                        + (report.detail() == null ? "" : " (" + report.detail() + ")"));
-            }
-            return ReplicaObservation.of(instance.id(), report.replication());
+            return ReplicaObservation.of(instance.id(), reply.instance());
         } catch (GuestUnavailableException e) {
             return ReplicaObservation.unreachable(instance.id(), e.getMessage());
         }
@@ -68,18 +65,53 @@ public class ReplicationGuests {
         return ok(calls.call(instance.hostId(), new GuestRequest.Describe(instance.id())), "describe").instance();
     }
 
-    public void attach(Instance replica, Instance master) {
-        ok(calls.call(replica.hostId(), new GuestRequest.AttachToMaster(replica.id(), master.hostAddress(),
-                master.port(), master.password())), "attach " + replica.id() + " to its source");
+    /**
+     * Makes the instance a replica of {@code master} at this membership, through the set's
+     * replication user. Refused by the guest if it already applied a newer epoch.
+     */
+    public void follow(Instance member, Instance master, Membership membership, String replicationPassword) {
+        ok(calls.call(member.hostId(), followRequest(member, master, membership, replicationPassword, false)),
+                "make " + member.id() + " follow " + master.id());
     }
 
-    public void detach(Instance replica) {
-        ok(calls.call(replica.hostId(), new GuestRequest.Detach(replica.id())), "detach " + replica.id());
+    /**
+     * Fences an old master that failed: it becomes a replica of the new one, and is restarted as one
+     * if it is hung. One short attempt: the old master's host may be gone, and the failover must
+     * not wait for it; when it comes back, the supervisor fences it then.
+     *
+     * @return null on success, else why it could not be reached
+     */
+    public String fence(Instance oldMaster, Instance newMaster, Membership membership, String replicationPassword) {
+        try {
+            GuestReply reply = client.call(oldMaster.hostId(),
+                    followRequest(oldMaster, newMaster, membership, replicationPassword, true),
+                    properties.observeTimeout());
+            return reply.isOk() ? null : reply.error();
+        } catch (GuestUnavailableException e) {
+            return e.getMessage();
+        }
     }
 
-    public void configureSource(Instance source, int attaching) {
+    private static GuestRequest.Follow followRequest(Instance member, Instance master, Membership membership,
+                                                     String replicationPassword, boolean restartIfUnresponsive) {
+        return new GuestRequest.Follow(member.id(), membership, master.hostAddress(), master.port(),
+                replicationPassword, restartIfUnresponsive);
+    }
+
+    /** Makes the instance the writable master of its set at this membership, keeping its data. */
+    public void becomeMaster(Instance member, Membership membership) {
+        ok(calls.call(member.hostId(), new GuestRequest.BecomeMaster(member.id(), membership)),
+                "promote " + member.id());
+    }
+
+    public void configureSource(Instance source, int attaching, Fencing fencing) {
         ok(calls.call(source.hostId(), new GuestRequest.ConfigureSource(source.id(), properties.disklessSync(),
-                attaching)), "configure the source");
+                attaching, fencing)), "configure the source");
+    }
+
+    public void configureAccess(Instance member, String replicationPassword, boolean restrictTenant) {
+        ok(calls.call(member.hostId(), new GuestRequest.ConfigureAccess(member.id(), replicationPassword,
+                restrictTenant)), "configure the ACLs of " + member.id());
     }
 
     /** Pauses writes and answers with the offset every acknowledged write is below. */

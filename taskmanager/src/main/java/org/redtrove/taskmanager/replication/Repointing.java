@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.redtrove.common.Membership;
 import org.redtrove.common.TaskStatus;
 import org.redtrove.taskmanager.instances.Instance;
 import org.redtrove.taskmanager.instances.InstanceRepository;
@@ -15,9 +16,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Points members of a set at their new master, all at once: each is an independent REPLICAOF that
- * continues by partial resync, so the whole set follows in one round trip. Each member is a job
- * step of its own, so a resumed job skips the ones already done. A member that fails is marked
- * with the job's error task and reported; the others go on. Used by promote and by eject.
+ * continues by partial resync, so the whole set follows in one round trip. The new master was
+ * committed (with the epoch these commands carry) before, so the database already shows every
+ * member following it. Each member is a job step of its own, so a resumed job skips the ones
+ * already done. A member that fails is marked with the job's error task and reported; the others
+ * go on, and the set supervisor re-points it once it can be reached. Used by promote and eject.
  */
 @Component
 public class Repointing {
@@ -39,16 +42,14 @@ public class Repointing {
      * @param errorTask     the task a member that fails is left in
      */
     public List<Failure> repoint(JobContext context, Map<String, Instance> membersByStep, UUID newMasterId,
-                                 TaskStatus errorTask) {
+                                 Membership membership, String replicationPassword, TaskStatus errorTask) {
         Instance newMaster = instances.get(newMasterId);
         List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
         guests.runParallel(membersByStep.entrySet().stream().<Runnable>map(entry -> () -> {
             Instance member = entry.getValue();
             try {
-                context.step(entry.getKey(), () -> {
-                    guests.attach(member, newMaster);
-                    instances.setReplicaOf(member.id(), newMasterId);
-                });
+                context.step(entry.getKey(),
+                        () -> guests.follow(member, newMaster, membership, replicationPassword));
             } catch (RuntimeException e) {
                 failures.add(new Failure(member.id(), e.getMessage()));
                 instances.setFault(member.id(), errorTask, e.getMessage());

@@ -63,25 +63,40 @@ public final class SwitchoverPlanner {
         List<SwitchoverPlan.Step> steps = new ArrayList<>();
         steps.add(new SwitchoverPlan.PauseWrites(mid));
         steps.add(new SwitchoverPlan.AwaitCatchUp(cid, mid));
-        steps.addAll(resume(mid, cid, others).steps());
+        steps.add(new SwitchoverPlan.CommitEpoch(cid));
+        steps.addAll(roleChanges(mid, cid, others));
         return Decision.of(new SwitchoverPlan(mid, cid, List.copyOf(steps)));
     }
 
     /**
-     * The committed part of a switchover, from the promotion on: what a job that stopped after
-     * promoting the candidate still has to do. Every step is idempotent, so repeating one that
+     * What a job that stopped after its commit still has to do, from what Redis shows now. While
+     * the old master is still a master it may have taken writes since the pause lapsed, so it is
+     * paused again and the candidate waits for them before anything changes a role; once the old
+     * master was demoted that is over. Every step is idempotent on the guest, so repeating one that
      * had been done before the stop is harmless.
+     *
+     * @param oldMasterStillMaster whether the old master still reports itself a master
      */
-    public static SwitchoverPlan resume(UUID master, UUID candidate, List<UUID> others) {
+    public static SwitchoverPlan resume(UUID master, UUID candidate, List<UUID> others, boolean oldMasterStillMaster) {
         List<SwitchoverPlan.Step> steps = new ArrayList<>();
+        if (oldMasterStillMaster) {
+            steps.add(new SwitchoverPlan.PauseWrites(master));
+            steps.add(new SwitchoverPlan.AwaitCatchUp(candidate, master));
+        }
+        steps.addAll(roleChanges(master, candidate, others));
+        return new SwitchoverPlan(master, candidate, List.copyOf(steps));
+    }
+
+    private static List<SwitchoverPlan.Step> roleChanges(UUID master, UUID candidate, List<UUID> others) {
+        List<SwitchoverPlan.Step> steps = new ArrayList<>();
+        steps.add(new SwitchoverPlan.DemoteOldMaster(master, candidate));
         steps.add(new SwitchoverPlan.PromoteCandidate(candidate));
         for (UUID other : others) {
             if (!other.equals(candidate)) {
                 steps.add(new SwitchoverPlan.Repoint(other, candidate));
             }
         }
-        steps.add(new SwitchoverPlan.DemoteOldMaster(master, candidate));
         steps.add(new SwitchoverPlan.Unpause(master));
-        return new SwitchoverPlan(master, candidate, List.copyOf(steps));
+        return steps;
     }
 }

@@ -6,14 +6,15 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.redtrove.common.ReplicationInfo;
+import org.redtrove.taskmanager.topology.Reports;
 
 class CandidateRankingTest {
 
     static final String HISTORY = "8d8a1e0f3b1c4c0e9d6f7a2b3c4d5e6f7a8b9c0d";
 
     static ReplicaObservation replica(UUID id, long offset, long millisSinceIo, boolean synced, String replId) {
-        return ReplicaObservation.of(id, new ReplicationInfo("slave", "10.0.0.1", 17000, true, false, offset,
-                replId, "0000000000000000000000000000000000000000", -1, -1, millisSinceIo, synced, List.of()));
+        return ReplicaObservation.of(id, Reports.running(id, new ReplicationInfo("slave", "10.0.0.1", 17000, true, false, offset,
+                replId, "0000000000000000000000000000000000000000", -1, -1, millisSinceIo, synced, List.of(), -1), null));
     }
 
     static UUID id(int n) {
@@ -101,8 +102,8 @@ class CandidateRankingTest {
 
     @Test
     void aReplicaStillInAFullSyncIsExcluded() {
-        var syncing = ReplicaObservation.of(id(1), new ReplicationInfo("slave", "h", 1, false, true, 50_000, HISTORY,
-                null, -1, -1, 10, true, List.of()));
+        var syncing = ReplicaObservation.of(id(1), Reports.running(id(1), new ReplicationInfo("slave", "h", 1, false, true, 50_000, HISTORY,
+                null, -1, -1, 10, true, List.of(), -1), null));
 
         var ranking = CandidateRanking.rank(List.of(syncing, replica(id(2), 10, 10, true, HISTORY)), HISTORY);
 
