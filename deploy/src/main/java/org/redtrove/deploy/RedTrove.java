@@ -14,7 +14,7 @@ import org.redtrove.taskmanager.TaskManagerApplication;
 public final class RedTrove {
 
     private static final String USAGE = """
-            usage: redtrove dev [--data-dir DIR] [--port PORT]
+            usage: redtrove dev [--data-dir DIR] [--port PORT] [--identity-port PORT]
                    redtrove api|taskmanager|guestagent [--key=value ...]
             """;
 

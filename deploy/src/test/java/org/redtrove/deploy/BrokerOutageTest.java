@@ -29,7 +29,8 @@ class BrokerOutageTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = DevStack.start(DevOptions.defaults(dataDir).withApiPort(0).withGuestPortRange("19500-19549"));
+        stack = DevStack.start(DevOptions.defaults(dataDir).withApiPort(0).withIdentityPort(0)
+                .withGuestPortRange("19500-19549"));
         trove = new TroveHttp(stack.apiUrl()).login(DevStack.ADMIN_USER, stack.adminPassword(), DevStack.ADMIN_PROJECT);
     }
 

@@ -24,18 +24,20 @@ class DevModeIT {
     void devModeKeepsStateAcrossAKillAndLeavesNothingRunningAfterItStops() throws Exception {
         Path dataDir = work.resolve("data");
         int port = Processes.freePort();
+        int identityPort = Processes.freePort();
         String instanceId;
         int redisPort;
         String password;
         long redisPid;
 
         try (JarProcess first = JarProcess.start(work, "dev", "--data-dir", dataDir.toString(),
-                "--port", String.valueOf(port))) {
+                "--port", String.valueOf(port), "--identity-port", String.valueOf(identityPort))) {
             long began = System.nanoTime();
-            first.awaitLine("RedTrove is ready at http://127.0.0.1:" + port, Duration.ofSeconds(120));
+            first.awaitLine("RedTrove is ready at http://127.0.0.1:" + port + ", identity at http://127.0.0.1:"
+                    + identityPort, Duration.ofSeconds(120));
             System.out.printf("FIGURE dev-mode cold start to ready: %.1f s%n", (System.nanoTime() - began) / 1e9);
             assertThat(Files.readString(dataDir.resolve("openrc")))
-                    .contains("OS_AUTH_URL=http://127.0.0.1:" + port + "/identity/v3", "OS_USERNAME=admin",
+                    .contains("OS_AUTH_URL=http://127.0.0.1:" + identityPort + "/identity/v3", "OS_USERNAME=admin",
                             "OS_PROJECT_NAME=admin", "OS_PASSWORD=");
 
             TroveHttp trove = login(dataDir, port);
@@ -55,7 +57,7 @@ class DevModeIT {
         }
 
         try (JarProcess second = JarProcess.start(work, "dev", "--data-dir", dataDir.toString(),
-                "--port", String.valueOf(port))) {
+                "--port", String.valueOf(port), "--identity-port", String.valueOf(identityPort))) {
             second.awaitLine("RedTrove is ready", Duration.ofSeconds(120));
             TroveHttp trove = login(dataDir, port);
             JsonNode instance = trove.awaitStatus(instanceId, Duration.ofSeconds(30), "ACTIVE");

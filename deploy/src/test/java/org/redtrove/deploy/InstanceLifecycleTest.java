@@ -38,7 +38,8 @@ class InstanceLifecycleTest {
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = DevStack.start(DevOptions.defaults(dataDir).withApiPort(0).withGuestPortRange("19000-19199"));
+        stack = DevStack.start(DevOptions.defaults(dataDir).withApiPort(0).withIdentityPort(0)
+                .withGuestPortRange("19000-19199"));
         trove = new TroveHttp(stack.apiUrl()).login(DevStack.ADMIN_USER, stack.adminPassword(), DevStack.ADMIN_PROJECT);
     }
 
@@ -75,7 +76,11 @@ class InstanceLifecycleTest {
             redis.auth(password);
             redis.set("greeting", "hello");
             assertThat(redis.get("greeting")).isEqualTo("hello");
-            assertThat(redis.configGet("maxmemory").get("maxmemory")).isEqualTo(String.valueOf(128L * 1024 * 1024));
+            // The tenant's password gives data, not control: the flavor's limit is not the tenant's to change.
+            assertThatThrownBy(() -> redis.configSet("maxmemory", "0")).hasMessageContaining("NOPERM");
+        }
+        try (Jedis agent = AgentAccess.connect(AgentAccess.instanceDir(stack.dataDir().resolve("guest"), id), port)) {
+            assertThat(agent.configGet("maxmemory").get("maxmemory")).isEqualTo(String.valueOf(128L * 1024 * 1024));
         }
 
         assertThat(trove.trove("DELETE", "/instances/" + id, null).status()).isEqualTo(202);

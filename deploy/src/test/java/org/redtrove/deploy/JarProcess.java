@@ -47,8 +47,23 @@ public final class JarProcess implements AutoCloseable {
 
     /** With extra environment variables: how secrets reach a service without showing on its command line. */
     public static JarProcess start(Path workDir, java.util.Map<String, String> env, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("java", "-XX:+UseSerialGC", "-Xmx512m", "-jar",
-                jar().toString()));
+        return start(List.of(), workDir, env, args);
+    }
+
+    /**
+     * Inside a network namespace, a host of {@code deploy/netns-hosts}: {@code ip netns exec} execs
+     * the JVM in place, so the process (and its pid) is the service's own, and so are the
+     * redis-servers a guest agent starts there.
+     */
+    public static JarProcess startInNamespace(String namespace, Path workDir, java.util.Map<String, String> env,
+                                              String... args) throws IOException {
+        return start(List.of(NetnsHosts.ip(), "netns", "exec", namespace), workDir, env, args);
+    }
+
+    private static JarProcess start(List<String> prefix, Path workDir, java.util.Map<String, String> env,
+                                    String... args) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of("java", "-XX:+UseSerialGC", "-Xmx512m", "-jar", jar().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         builder.environment().remove("REDTROVE_DB_URL");
@@ -77,6 +92,10 @@ public final class JarProcess implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     public String output() {

@@ -30,7 +30,8 @@ class PlacementTest {
 
     @BeforeAll
     static void startTwoHosts() throws Exception {
-        stack = DevStack.start(DevOptions.defaults(dataDir).withApiPort(0).withGuestPortRange("19400-19449"));
+        stack = DevStack.start(DevOptions.defaults(dataDir).withApiPort(0).withIdentityPort(0)
+                .withGuestPortRange("19400-19449"));
         stack.startExtraGuestAgent("second-host", "19450-19499");
         trove = new TroveHttp(stack.apiUrl()).login(DevStack.ADMIN_USER, stack.adminPassword(), DevStack.ADMIN_PROJECT);
         JdbcClient jdbc = jdbc();

@@ -33,6 +33,11 @@ public final class RedisProcesses {
         }
     }
 
+    /** True when the pid is a redis-server (pids are reused; a stale pid file may name anything). */
+    public static boolean isRedis(long pid) {
+        return cmdline(Path.of("/proc", Long.toString(pid))).contains("redis-server");
+    }
+
     public static boolean listening(int port) {
         try (Socket ignored = new Socket("127.0.0.1", port)) {
             return true;

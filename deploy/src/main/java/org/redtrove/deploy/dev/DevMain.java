@@ -16,15 +16,19 @@ public final class DevMain {
     public static void main(String[] args) throws Exception {
         Path dataDir = Path.of(".redtrove");
         int port = 8779;
+        int identityPort = DevOptions.IDENTITY_PORT_5000_OR_FREE;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data-dir" -> dataDir = Path.of(value(args, ++i, "--data-dir"));
-                case "--port" -> port = parsePort(value(args, ++i, "--port"));
+                case "--port" -> port = parsePort(value(args, ++i, "--port"), "--port", 1);
+                case "--identity-port" -> identityPort = parsePort(value(args, ++i, "--identity-port"),
+                        "--identity-port", 0);
                 default -> fail("unknown option " + args[i]);
             }
         }
         DevOptions options = DevOptions.defaults(dataDir)
                 .withApiPort(port)
+                .withIdentityPort(identityPort)
                 .withExternal(blankToNull(System.getenv("REDTROVE_DB_URL")), blankToNull(System.getenv("REDTROVE_AMQP_URL")));
         long began = System.nanoTime();
         DevStack stack;
@@ -55,8 +59,8 @@ public final class DevMain {
             });
         }
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "redtrove-shutdown")); // any other exit
-        System.out.printf("RedTrove is ready at %s (started in %.1f s). Data: %s%n", stack.apiUrl(),
-                (System.nanoTime() - began) / 1e9, stack.dataDir());
+        System.out.printf("RedTrove is ready at %s, identity at %s (started in %.1f s). Data: %s%n", stack.apiUrl(),
+                stack.identityUrl(), (System.nanoTime() - began) / 1e9, stack.dataDir());
         System.out.printf("Use the clients with:  source %s%n", stack.dataDir().resolve("openrc"));
         stopped.await();
     }
@@ -68,16 +72,16 @@ public final class DevMain {
         return args[i];
     }
 
-    private static int parsePort(String text) {
+    private static int parsePort(String text, String option, int lowest) {
         try {
             int port = Integer.parseInt(text);
-            if (port > 0 && port < 65536) {
+            if (port >= lowest && port < 65536) {
                 return port;
             }
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        fail("--port must be a number from 1 to 65535");
+        fail(option + " must be a number from " + lowest + " to 65535" + (lowest == 0 ? " (0: a free port)" : ""));
         return 0;
     }
 

@@ -37,6 +37,7 @@ public final class DevStack implements AutoCloseable {
 
     private final DevOptions options;
     private final List<ConfigurableApplicationContext> extraGuests = new ArrayList<>();
+    private final List<ConfigurableApplicationContext> extraTaskmanagers = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private FileChannel lockChannel;
     private EmbeddedDatabase database;
@@ -51,6 +52,7 @@ public final class DevStack implements AutoCloseable {
     private String adminPassword;
     private String adminProjectId;
     private int apiPort;
+    private int identityPort;
     private int brokerPort;
 
     private DevStack(DevOptions options) {
@@ -76,6 +78,7 @@ public final class DevStack implements AutoCloseable {
         if (!Processes.portFree(apiPort)) {
             throw new IllegalStateException("Port " + apiPort + " on 127.0.0.1 is in use; choose another with --port.");
         }
+        int requestedIdentityPort = identityPortToRequest();
         if (options.dbUrl() != null) {
             dbUrl = options.dbUrl();
         } else {
@@ -93,12 +96,29 @@ public final class DevStack implements AutoCloseable {
         }
         taskmanager = run(TaskManagerApplication.builder());
         startGuestAgent();
+        // the identity port is an argument, not a builder property: api.properties sets that key,
+        // and builder properties rank below the properties files
         api = run(ApiApplication.builder().properties(
-                "redtrove.api.port=" + apiPort, "redtrove.api.bind-address=127.0.0.1"));
+                "redtrove.api.port=" + apiPort, "redtrove.api.bind-address=127.0.0.1"),
+                "--redtrove.identity.port=" + requestedIdentityPort);
+        identityPort = Integer.parseInt(api.getEnvironment().getProperty("local.identity.port"));
         adminPassword = adminPassword(dir);
         adminProjectId = api.getBean(IdentityAdmin.class).ensureAdmin(ADMIN_USER, adminPassword, ADMIN_PROJECT);
         writeOpenrc(dir);
         awaitHost(Duration.ofSeconds(60));
+    }
+
+    /** The identity port to give the api: 0 lets Tomcat pick a free one, read back once it listens. */
+    private int identityPortToRequest() {
+        int port = options.identityPort();
+        if (port == DevOptions.IDENTITY_PORT_5000_OR_FREE) {
+            return Processes.portFree(5000) ? 5000 : 0;
+        }
+        if (port != 0 && !Processes.portFree(port)) {
+            throw new IllegalStateException("Port " + port + " on 127.0.0.1 is in use; choose another with "
+                    + "--identity-port.");
+        }
+        return port;
     }
 
     /** Starts the guest agent of this machine (again, after {@link #stopGuestAgent()}). */
@@ -140,14 +160,33 @@ public final class DevStack implements AutoCloseable {
      * and port range. Used to see placement across hosts; it is stopped with the stack.
      */
     public ConfigurableApplicationContext startExtraGuestAgent(String hostId, String portRange) {
-        Path dir = options.dataDir().toAbsolutePath().resolve("guest-" + hostId);
+        return startExtraGuestAgent(hostId, portRange, true);
+    }
+
+    /**
+     * @param stopRedisOnShutdown false to leave its Redis instances running when the agent's context
+     *                            is closed, as a crashed agent would (or a host, once they are killed)
+     */
+    public ConfigurableApplicationContext startExtraGuestAgent(String hostId, String portRange,
+                                                               boolean stopRedisOnShutdown) {
         ConfigurableApplicationContext extra = run(GuestAgentApplication.builder().properties(
-                "redtrove.guest.data-dir=" + dir,
+                "redtrove.guest.data-dir=" + extraGuestDataDir(hostId),
                 "redtrove.guest.host-id=" + hostId,
                 "redtrove.guest.host-name=" + hostId,
                 "redtrove.guest.port-range=" + portRange,
-                "redtrove.guest.stop-redis-on-shutdown=true"));
+                "redtrove.guest.stop-redis-on-shutdown=" + stopRedisOnShutdown));
         extraGuests.add(extra);
+        return extra;
+    }
+
+    public Path extraGuestDataDir(String hostId) {
+        return options.dataDir().toAbsolutePath().resolve("guest-" + hostId);
+    }
+
+    /** A second taskmanager on the same database and broker, as a production layout runs two. */
+    public ConfigurableApplicationContext startExtraTaskmanager() {
+        ConfigurableApplicationContext extra = run(TaskManagerApplication.builder());
+        extraTaskmanagers.add(extra);
         return extra;
     }
 
@@ -163,7 +202,7 @@ public final class DevStack implements AutoCloseable {
     }
 
     /** Passwords go in as properties of this JVM, never on a command line another user could read. */
-    private ConfigurableApplicationContext run(SpringApplicationBuilder builder) {
+    private ConfigurableApplicationContext run(SpringApplicationBuilder builder, String... args) {
         List<String> properties = new ArrayList<>(List.of(
                 "redtrove.db.url=" + dbUrl,
                 "redtrove.amqp.url=" + amqpUrl,
@@ -173,10 +212,11 @@ public final class DevStack implements AutoCloseable {
             properties.add("redtrove.db.user=" + dbUser);
             properties.add("redtrove.db.password=" + dbPassword);
         }
+        properties.addAll(options.properties());
         return builder
                 .registerShutdownHook(false) // this stack closes them, in order
                 .properties(properties.toArray(String[]::new))
-                .run();
+                .run(args);
     }
 
     private void lock(Path dir) throws IOException {
@@ -206,7 +246,7 @@ public final class DevStack implements AutoCloseable {
                 export OS_PROJECT_DOMAIN_NAME=Default
                 export OS_REGION_NAME=RegionOne
                 export TROVECLIENT_UUID_CACHE_DIR=%s
-                """.formatted(apiUrl(), ADMIN_USER, adminPassword, ADMIN_PROJECT, dir.resolve("troveclient"));
+                """.formatted(identityUrl(), ADMIN_USER, adminPassword, ADMIN_PROJECT, dir.resolve("troveclient"));
         PrivateFiles.write(dir.resolve("openrc"), openrc);
     }
 
@@ -226,6 +266,11 @@ public final class DevStack implements AutoCloseable {
 
     public String apiUrl() {
         return "http://127.0.0.1:" + apiPort;
+    }
+
+    /** The identity service, on its own port; openrc's OS_AUTH_URL points here. */
+    public String identityUrl() {
+        return "http://127.0.0.1:" + identityPort;
     }
 
     public Path dataDir() {
@@ -276,6 +321,7 @@ public final class DevStack implements AutoCloseable {
         }
         closeQuietly(guest);
         extraGuests.forEach(DevStack::closeQuietly);
+        extraTaskmanagers.forEach(DevStack::closeQuietly);
         closeQuietly(taskmanager);
         closeQuietly(broker);
         closeQuietly(database);

@@ -1,0 +1,259 @@
+package org.redtrove.deploy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.redtrove.embedded.EmbeddedBroker;
+import org.redtrove.embedded.EmbeddedDatabase;
+import org.redtrove.embedded.PrivateFiles;
+import org.redtrove.embedded.Processes;
+import org.redtrove.embedded.SharedTestDatabase;
+
+/**
+ * RedTrove as separate processes of the packaged jar (api, taskmanager, guest agents), each of
+ * which a test can kill with SIGKILL and start again, on an embedded PostgreSQL and AMQP broker
+ * of the test's own. Secrets reach the processes through their environment, as in production.
+ */
+public final class ProcessStack implements AutoCloseable {
+
+    public static final String ADMIN = "operator";
+
+    private final Path work;
+    private final String database;
+    private final EmbeddedBroker broker;
+    private final String prefix;
+    private final int apiPort;
+    private final String adminPassword = PrivateFiles.newSecret();
+    private final Map<String, JarProcess> guests = new LinkedHashMap<>();
+    private final Map<String, String> portRanges = new LinkedHashMap<>();
+    private final List<String> taskmanagerProperties = new ArrayList<>();
+    private JarProcess api;
+    private final List<JarProcess> taskmanagers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private ProcessStack(Path work, String database, EmbeddedBroker broker, int apiPort) {
+        this.work = work;
+        this.database = database;
+        this.broker = broker;
+        this.prefix = "ps-" + Long.toHexString(System.nanoTime());
+        this.apiPort = apiPort;
+    }
+
+    /** Starts the database, the broker, a taskmanager, the given guest agents and the api. */
+    public static ProcessStack start(Path work, List<String> hosts, String... taskmanagerProperties)
+            throws Exception {
+        return start(work, EmbeddedBroker.LOOPBACK, hosts, taskmanagerProperties);
+    }
+
+    /**
+     * With the broker on {@code brokerAddress}: a bridge's, for guest agents in network namespaces
+     * ({@link #startGuestOn}). Every process reaches it there.
+     */
+    public static ProcessStack start(Path work, String brokerAddress, List<String> hosts,
+                                     String... taskmanagerProperties) throws Exception {
+        String database = SharedTestDatabase.newDatabase("redtrove_ps");
+        EmbeddedBroker broker = EmbeddedBroker.start(Files.createTempDirectory("redtrove-ps-broker"), brokerAddress,
+                Processes.freePort(), PrivateFiles.newSecret());
+        ProcessStack stack = new ProcessStack(work, database, broker, Processes.freePort());
+        try {
+            // A crashed taskmanager's jobs are taken over after its lease lapses: short, for tests.
+            stack.taskmanagerProperties.addAll(List.of("redtrove.taskmanager.job-lease=5s",
+                    "redtrove.taskmanager.lease-renewal=1s", "redtrove.taskmanager.recovery-interval=1s"));
+            stack.taskmanagerProperties.addAll(List.of(taskmanagerProperties));
+            stack.startTaskmanager();
+            int range = 21000;
+            for (String host : hosts) {
+                stack.startGuest(host, range + "-" + (range + 99));
+                range += 100;
+            }
+            stack.startApi();
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private Map<String, String> env() {
+        EmbeddedDatabase postgres = SharedTestDatabase.get();
+        return Map.of(
+                "REDTROVE_DB_URL", postgres.jdbcUrl(database),
+                "REDTROVE_DB_USER", EmbeddedDatabase.USER,
+                "REDTROVE_DB_PASSWORD", postgres.password(),
+                "REDTROVE_AMQP_URL", broker.url(),
+                "REDTROVE_AMQP_PREFIX", prefix,
+                "REDTROVE_SECRETS_KEY_FILE", work.resolve("secret.key").toString(),
+                "REDTROVE_IDENTITY_BOOTSTRAP_USER", ADMIN,
+                "REDTROVE_IDENTITY_BOOTSTRAP_PASSWORD", adminPassword,
+                "REDTROVE_IDENTITY_BOOTSTRAP_PROJECT", "ops",
+                // scenarios create sets faster than their deletes finish
+                "REDTROVE_QUOTA_INSTANCES", "-1");
+    }
+
+    /** Starts a taskmanager with this stack's settings plus {@code extra} ({@code --key=value}). */
+    public JarProcess startTaskmanager(String... extra) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("taskmanager"));
+        taskmanagerProperties.forEach(p -> args.add("--" + p));
+        args.addAll(List.of(extra));
+        JarProcess taskmanager = JarProcess.start(work, env(), args.toArray(String[]::new));
+        taskmanagers.add(taskmanager);
+        taskmanager.awaitLine("reads guest replies from", Duration.ofSeconds(120));
+        return taskmanager;
+    }
+
+    /** The taskmanager processes started so far that are still alive. */
+    public List<JarProcess> taskmanagers() {
+        taskmanagers.removeIf(t -> !t.isAlive());
+        return List.copyOf(taskmanagers);
+    }
+
+    /** Waits for a line of any live taskmanager's output; answers that taskmanager. */
+    public JarProcess awaitTaskmanagerLine(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JarProcess t : taskmanagers()) {
+                if (t.output().contains(text)) {
+                    return t;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no taskmanager printed '" + text + "' within " + timeout + outputs());
+    }
+
+    public JarProcess startGuest(String host, String portRange) throws IOException, InterruptedException {
+        JarProcess guest = JarProcess.start(work, env(), "guestagent",
+                "--redtrove.guest.data-dir=" + work.resolve("guest-" + host),
+                "--redtrove.guest.host-id=" + host, "--redtrove.guest.host-name=" + host,
+                "--redtrove.guest.port-range=" + portRange);
+        guest.awaitLine("heartbeating to", Duration.ofSeconds(120));
+        guests.put(host, guest);
+        portRanges.put(host, portRange);
+        return guest;
+    }
+
+    public String portRange(String host) {
+        return portRanges.get(host);
+    }
+
+    /** The host whose guest gives out this port. */
+    public String hostOfPort(int port) {
+        return portRanges.entrySet().stream().filter(e -> {
+            String[] range = e.getValue().split("-");
+            return port >= Integer.parseInt(range[0]) && port <= Integer.parseInt(range[1]);
+        }).map(Map.Entry::getKey).findFirst().orElseThrow(() -> new IllegalStateException("no host has port " + port));
+    }
+
+    /**
+     * Starts a guest agent inside a host of {@code deploy/netns-hosts}, as the agent of a machine of
+     * its own: host id and name are the namespace's, and its Redis listen on, and are reached at,
+     * the host's address.
+     */
+    public JarProcess startGuestOn(NetnsHosts.Host host, String portRange) throws IOException, InterruptedException {
+        JarProcess guest = JarProcess.startInNamespace(host.name(), work, env(), "guestagent",
+                "--redtrove.guest.data-dir=" + work.resolve("guest-" + host.name()),
+                "--redtrove.guest.host-id=" + host.name(), "--redtrove.guest.host-name=" + host.name(),
+                "--redtrove.guest.address=" + host.address(), "--redtrove.guest.bind-address=" + host.address(),
+                "--redtrove.guest.port-range=" + portRange);
+        guests.put(host.name(), guest);
+        guest.awaitLine("heartbeating to", Duration.ofSeconds(120));
+        return guest;
+    }
+
+    /** The stack's own database, for what the API does not show (when a host last reported). */
+    public Connection connect() throws SQLException {
+        return SharedTestDatabase.get().connect(database);
+    }
+
+    /** Starts the guest agent of {@code host} again, on the same data dir (after a kill). */
+    public JarProcess restartGuest(String host, String portRange) throws IOException, InterruptedException {
+        return startGuest(host, portRange);
+    }
+
+    public JarProcess startApi() throws Exception {
+        api = JarProcess.start(work, env(), "api", "--redtrove.api.port=" + apiPort,
+                "--redtrove.identity.port=0");
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        TroveHttp probe = new TroveHttp(apiUrl());
+        while (true) {
+            try {
+                if (probe.send("GET", "/identity/v3", null, null).status() == 200) {
+                    return api;
+                }
+            } catch (IOException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("api did not start:\n" + api.output());
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /** Logs in as the bootstrap operator, who exists once the api's start-up runner has made it. */
+    public TroveHttp login() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                return new TroveHttp(apiUrl()).login(ADMIN, adminPassword, "ops");
+            } catch (IllegalStateException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw notYet;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    public String apiUrl() {
+        return "http://127.0.0.1:" + apiPort;
+    }
+
+    public JarProcess api() {
+        return api;
+    }
+
+    public JarProcess taskmanager() {
+        return taskmanagers().get(0);
+    }
+
+    public JarProcess guest(String host) {
+        return guests.get(host);
+    }
+
+    /** Every process's output, for a failure message. */
+    public String outputs() {
+        StringBuilder b = new StringBuilder();
+        taskmanagers.forEach(t -> b.append("\n--- taskmanager:\n").append(t.output()));
+        guests.forEach((h, g) -> b.append("\n--- guest ").append(h).append(":\n").append(g.output()));
+        b.append("\n--- api:\n").append(api == null ? "" : api.output());
+        return b.toString();
+    }
+
+    /** Stops every process, and every redis-server the guests left running (they keep them on purpose). */
+    @Override
+    public void close() throws Exception {
+        if (api != null) {
+            api.close();
+        }
+        for (JarProcess taskmanager : taskmanagers) {
+            taskmanager.close();
+        }
+        for (JarProcess guest : guests.values()) {
+            guest.close();
+        }
+        try (var pidFiles = Files.find(work, 4, (p, a) -> p.getFileName().toString().equals("redis.pid"))) {
+            for (Path pidFile : pidFiles.toList()) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim()))
+                        .filter(h -> RedisProcesses.isRedis(h.pid())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+        broker.close();
+        SharedTestDatabase.dropDatabase(database);
+    }
+}
