@@ -157,6 +157,9 @@ class PartitionIT {
             assertThat(firstRefusal).as("the partitioned master refused writes").isPresent();
             assertThat(lateAcks).as("writes the partitioned master acknowledged more than min-replicas-max-lag + 2 s"
                     + " after the fault (fault at " + fault + ")").isEmpty();
+            assertThat(cutOffAcks.stream().filter(w -> w.atMillis() >= failedOver).toList())
+                    .as("writes the old master acknowledged once the new one was master (its agent fences it"
+                            + " before the failover's detection bound)").isEmpty();
             assertThat(rejoined - reported).as("ms from its agent reporting again to following the new master")
                     .isLessThanOrEqualTo(REJOIN.toMillis());
         }

@@ -41,7 +41,7 @@ public class GuestAgentConfiguration {
         return new RedisHost(new RedisHostSettings(properties.dataDir(), properties.bindAddress(),
                 PortRange.parse(properties.portRange()), binary, properties.heartbeatInterval(),
                 properties.unresponsiveAfter(), properties.livenessInterval(), properties.suspectAfter(),
-                properties.stopRedisOnShutdown()));
+                properties.selfFenceAfter(), properties.stopRedisOnShutdown()));
     }
 
     /** Durable and shared: requests sent while the agent restarts wait for it. Declared by RabbitAdmin. */

@@ -28,6 +28,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                            suspect. Default 250ms
  * @param suspectHeartbeatInterval suspect-heartbeat-interval: heartbeat period while any instance is
  *                            suspect, stopped or held. Default 100ms
+ * @param selfFenceAfter      self-fence-after: a master with fencing on, none of whose replicas has
+ *                            answered the agent's PING for this long, refuses writes at once, until
+ *                            one answers (Redis's own min-replicas-max-lag takes 1 to 3 s). Below
+ *                            the taskmanager's failover detection (1s); 0 turns it off. Default 600ms
  * @param stopRedisOnShutdown stop-redis-on-shutdown: stop every redis-server when the agent stops.
  *                            Default false (a restarted agent adopts them); dev mode sets true
  */
@@ -45,5 +49,6 @@ public record GuestAgentProperties(
         @DefaultValue("100ms") Duration livenessInterval,
         @DefaultValue("250ms") Duration suspectAfter,
         @DefaultValue("100ms") Duration suspectHeartbeatInterval,
+        @DefaultValue("600ms") Duration selfFenceAfter,
         @DefaultValue("false") boolean stopRedisOnShutdown) {
 }

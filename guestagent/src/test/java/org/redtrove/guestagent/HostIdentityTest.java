@@ -16,7 +16,7 @@ class HostIdentityTest {
     private GuestAgentProperties properties(String hostId) {
         return new GuestAgentProperties(dataDir, hostId, null, "10.1.2.3", "127.0.0.1", "17000-17999", null,
                 Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMillis(250),
-                Duration.ofMillis(100), false);
+                Duration.ofMillis(100), Duration.ofMillis(600), false);
     }
 
     @Test

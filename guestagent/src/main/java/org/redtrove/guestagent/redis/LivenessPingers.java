@@ -2,7 +2,9 @@ package org.redtrove.guestagent.redis;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -14,6 +16,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.redtrove.common.ReplicationInfo;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -32,13 +35,15 @@ final class LivenessPingers implements AutoCloseable {
 
     private final Duration interval;
     private final Duration unresponsiveAfter;
+    private final Duration selfFenceAfter;
     private final Map<UUID, Watch> watched = new ConcurrentHashMap<>();
     private final ScheduledExecutorService clock;
     private final ExecutorService pings;
 
-    LivenessPingers(Duration interval, Duration unresponsiveAfter) {
+    LivenessPingers(Duration interval, Duration unresponsiveAfter, Duration selfFenceAfter) {
         this.interval = interval;
         this.unresponsiveAfter = unresponsiveAfter;
+        this.selfFenceAfter = selfFenceAfter;
         this.clock = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "redis-liveness"));
         this.pings = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 r -> daemon(r, "redis-ping"));
@@ -64,6 +69,7 @@ final class LivenessPingers implements AutoCloseable {
         if (w != null) {
             w.own.close();
             w.master.close();
+            w.replicas.values().forEach(Link::close);
         }
     }
 
@@ -85,14 +91,20 @@ final class LivenessPingers implements AutoCloseable {
         pings.shutdownNow();
     }
 
-    /** The two links of one instance: to itself, and, while it is a replica, to its master. */
+    /**
+     * The links of one instance: to itself; while it is a replica, to its master; while it is a
+     * fenced master, to each of its replicas, for its {@link SelfFence}.
+     */
     private final class Watch {
         final ManagedInstance instance;
         final Link own = new Link();
         final Link master = new Link();
+        final Map<String, Link> replicas = new ConcurrentHashMap<>();
+        final SelfFence fence;
 
         Watch(ManagedInstance instance) {
             this.instance = instance;
+            this.fence = new SelfFence(instance, selfFenceAfter);
         }
 
         void tick(Instant now) {
@@ -110,6 +122,38 @@ final class LivenessPingers implements AutoCloseable {
                 // master_link_status's business, not this one's.
                 master.ping(target, answer -> instance.masterPinged(target,
                         answer != Probe.Answer.NO_ANSWER, System.currentTimeMillis()));
+            }
+            pingReplicas();
+        }
+
+        /** No credentials: the replica's NOAUTH is as good an answer as its PONG. */
+        private void pingReplicas() {
+            long nowMillis = System.currentTimeMillis();
+            Set<String> listed = new HashSet<>();
+            for (ReplicationInfo.ReplicaLink r : fence.replicasToPing(nowMillis)) {
+                String key = r.ip() + ":" + r.port();
+                listed.add(key);
+                replicas.computeIfAbsent(key, k -> new Link()).ping(
+                        new RedisEndpoint(r.ip(), r.port(), null, null, unresponsiveAfter), answer -> {
+                            if (answer != Probe.Answer.NO_ANSWER) {
+                                fence.answered(System.currentTimeMillis());
+                            }
+                        });
+            }
+            replicas.entrySet().removeIf(e -> {
+                boolean gone = !listed.contains(e.getKey());
+                if (gone) {
+                    e.getValue().close();
+                }
+                return gone;
+            });
+            Runnable change = fence.due(nowMillis);
+            if (change != null) {
+                try {
+                    pings.execute(change);
+                } catch (RejectedExecutionException e) {
+                    // shutting down
+                }
             }
         }
     }

@@ -150,6 +150,11 @@ final class ManagedInstance {
         return masterAnswers.master();
     }
 
+    /** What the last probe read of the instance's replication; null while it is not running. */
+    synchronized ReplicationInfo replicationInfo() {
+        return replicationInfo;
+    }
+
     synchronized Long pid() {
         return process != null && process.isAlive() ? process.pid() : null;
     }

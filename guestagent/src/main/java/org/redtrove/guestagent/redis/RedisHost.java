@@ -91,7 +91,8 @@ public final class RedisHost implements AutoCloseable {
 
     public RedisHost(RedisHostSettings settings) {
         this.settings = settings;
-        this.pingers = new LivenessPingers(settings.livenessInterval(), settings.unresponsiveAfter());
+        this.pingers = new LivenessPingers(settings.livenessInterval(), settings.unresponsiveAfter(),
+                settings.selfFenceAfter());
     }
 
     private static void submit(ExecutorService executor, Runnable task) {

@@ -15,13 +15,15 @@ import java.time.Duration;
  * @param livenessInterval    how often each instance, and each replica's master, is PINGed
  * @param suspectAfter        an instance (or a replica's master) silent for longer is suspect: reported
  *                            every suspect-heartbeat interval
+ * @param selfFenceAfter      a fenced master none of whose replicas answered its agent for this long
+ *                            refuses writes at once ({@link SelfFence}); zero turns that off
  * @param stopRedisOnShutdown whether closing the host stops every redis-server (dev mode) or leaves them
  *                            running for the next agent to adopt (production)
  */
 public record RedisHostSettings(Path dataDir, String bindAddress, PortRange ports, RedisBinary redisServer,
                                 Duration superviseInterval, Duration unresponsiveAfter,
                                 Duration livenessInterval, Duration suspectAfter,
-                                boolean stopRedisOnShutdown) {
+                                Duration selfFenceAfter, boolean stopRedisOnShutdown) {
 
     Path instancesDir() {
         return dataDir.resolve("instances");

@@ -193,4 +193,60 @@ class MasterFencingTest {
         }
         assertThat(agent.describe(master).fencing()).isEqualTo(new Fencing(1, 1, true));
     }
+
+    /**
+     * Redis alone (min-replicas-max-lag 10) would take writes for 10 s after its replica went
+     * silent; the agent's self-fence refuses them once the replica has not answered for 600 ms, and
+     * takes them again when it answers, or when the set's fencing is lifted.
+     */
+    @Test
+    void masterFencesItselfWhileNoReplicaAnswersItsAgent() throws Exception {
+        UUID master = UUID.randomUUID();
+        UUID replica = UUID.randomUUID();
+        int masterPort = fixture.prepareRunning(agent, master).port();
+        fixture.prepareRunning(agent, replica);
+        agent.follow(fixture.followRequest(replica, masterPort, 2));
+        awaitSynced(agent, replica);
+        configure(master, new Fencing(1, 10, true));
+        long replicaPid = agent.pid(replica).orElseThrow();
+
+        try (Jedis tenant = connect(masterPort, PASSWORD)) {
+            await(Duration.ofSeconds(5), "a write is taken", () -> takes(tenant, "before"));
+            RedisHostFixture.signal(replicaPid, "STOP");
+            try {
+                await(Duration.ofSeconds(5), "writes refused with NOREPLICAS", () -> !takes(tenant, "cut off"));
+                assertThat(minReplicasToWrite(master, masterPort))
+                        .isEqualTo(Integer.toString(SelfFence.OUT_OF_REACH));
+            } finally {
+                RedisHostFixture.signal(replicaPid, "CONT");
+            }
+            await(Duration.ofSeconds(5), "writes taken again", () -> takes(tenant, "after"));
+            assertThat(minReplicasToWrite(master, masterPort)).isEqualTo("1");
+
+            RedisHostFixture.signal(replicaPid, "STOP");
+            try {
+                await(Duration.ofSeconds(5), "refused again", () -> !takes(tenant, "cut off"));
+                configure(master, new Fencing(0, 10, true)); // what the taskmanager does when the replicas are gone
+                await(Duration.ofSeconds(5), "taken with the fencing lifted", () -> takes(tenant, "alone"));
+                assertThat(minReplicasToWrite(master, masterPort)).isEqualTo("0");
+            } finally {
+                RedisHostFixture.signal(replicaPid, "CONT");
+            }
+        }
+    }
+
+    private static boolean takes(Jedis tenant, String value) {
+        try {
+            return "OK".equals(tenant.set("k", value));
+        } catch (JedisDataException e) {
+            assertThat(e.getMessage()).contains("NOREPLICAS");
+            return false;
+        }
+    }
+
+    private String minReplicasToWrite(UUID id, int port) {
+        try (Jedis asAgent = fixture.connectAsAgent(id, port)) {
+            return asAgent.configGet("min-replicas-to-write").get("min-replicas-to-write");
+        }
+    }
 }

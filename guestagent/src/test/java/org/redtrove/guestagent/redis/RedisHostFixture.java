@@ -37,6 +37,8 @@ final class RedisHostFixture implements AutoCloseable {
     final UUID setId = UUID.randomUUID();
     private final List<RedisHost> hosts = new ArrayList<>();
 
+    static final Duration SELF_FENCE_AFTER = Duration.ofMillis(600);
+
     RedisHostFixture(Path dataDir) {
         this.dataDir = dataDir;
     }
@@ -45,7 +47,7 @@ final class RedisHostFixture implements AutoCloseable {
     RedisHost startAgent(boolean stopRedisOnShutdown) {
         RedisHost host = new RedisHost(new RedisHostSettings(dataDir, "127.0.0.1", new PortRange(27000, 27999),
                 RedisBinary.locate("", dataDir), Duration.ofMillis(200), Duration.ofSeconds(1),
-                Duration.ofMillis(100), Duration.ofMillis(250), stopRedisOnShutdown));
+                Duration.ofMillis(100), Duration.ofMillis(250), SELF_FENCE_AFTER, stopRedisOnShutdown));
         host.start();
         hosts.add(host);
         return host;

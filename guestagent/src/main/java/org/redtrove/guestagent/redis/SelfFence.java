@@ -1,0 +1,134 @@
+package org.redtrove.guestagent.redis;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.redtrove.common.ReplicationInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fenced master's own, faster fencing (DESIGN.md decision 12). Redis counts min-replicas-max-lag
+ * in whole seconds and recounts once a second, so a master cut off from every replica keeps taking
+ * writes for 1 to 3 s: past the 1 s after which the taskmanager may promote one of them. Its agent
+ * therefore PINGs each replica the master lists (any reply, even NOAUTH, is a replica it can reach)
+ * and, once none has answered for {@code after}, raises min-replicas-to-write out of reach, so the
+ * master refuses every write with NOREPLICAS at once. It lowers it back to the set's fencing as soon
+ * as a replica answers, or when the instance stops being a fenced master.
+ *
+ * <p>Live only: the instance's file keeps the set's fencing, which a restarted Redis reads. The
+ * decisions are made on the liveness clock's thread; the CONFIG SETs run on the ping pool.
+ */
+final class SelfFence {
+
+    /** A min-replicas-to-write no master reaches: every write is refused. */
+    static final int OUT_OF_REACH = Integer.MAX_VALUE;
+    private static final Logger log = LoggerFactory.getLogger(SelfFence.class);
+
+    private final ManagedInstance instance;
+    private final long afterMillis;
+    private volatile long lastHeard;
+    private boolean watching;
+    private boolean fenced;
+    /** Set when the fence is to be lowered, until Redis has taken the set's fencing back. */
+    private volatile boolean lowering;
+    /** One CONFIG SET at a time: a hung Redis holds one, and the next waits for a later tick. */
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private long lastApplied;
+
+    SelfFence(ManagedInstance instance, Duration after) {
+        this.instance = instance;
+        this.afterMillis = after.toMillis();
+    }
+
+    /**
+     * The replicas to PING on this tick: those the master lists while it is a master with fencing
+     * on; none otherwise (and the watch restarts, with a full period of grace, when it is one again).
+     */
+    List<ReplicationInfo.ReplicaLink> replicasToPing(long nowMillis) {
+        ReplicationInfo info = instance.replicationInfo();
+        boolean fencedMaster = afterMillis > 0 && info != null && !info.isReplica()
+                && configured() > 0 && !instance.held();
+        if (fencedMaster && !watching) {
+            lastHeard = nowMillis;
+        }
+        watching = fencedMaster;
+        return fencedMaster ? info.replicas() : List.of();
+    }
+
+    /** A replica answered a PING. */
+    void answered(long nowMillis) {
+        lastHeard = Math.max(lastHeard, nowMillis);
+    }
+
+    /**
+     * What to change now, or null: raise the fence when no replica has answered for {@code after}
+     * (again every second while cut off, in case a role change set the set's fencing meanwhile),
+     * lower it when one answers or the watch ended (again on every tick until Redis has taken it).
+     */
+    Runnable due(long nowMillis) {
+        if (busy.get()) {
+            return null;
+        }
+        boolean cutOff = watching && nowMillis - lastHeard > afterMillis;
+        if (cutOff && (!fenced || nowMillis - lastApplied >= 1000)) {
+            String why = fenced ? null : "no replica has answered its agent for " + (nowMillis - lastHeard)
+                    + " ms: it refuses writes until one does";
+            fenced = true;
+            lowering = false;
+            lastApplied = nowMillis;
+            return once(() -> raise(why));
+        }
+        if ((fenced || lowering) && !cutOff) {
+            String why = fenced ? (watching ? "a replica answers again: it takes writes"
+                    : "it is no longer a fenced master: the set's fencing is back") : null;
+            fenced = false;
+            lowering = true;
+            return once(() -> lower(why));
+        }
+        return null;
+    }
+
+    private Runnable once(Runnable change) {
+        busy.set(true);
+        return () -> {
+            try {
+                change.run();
+            } finally {
+                busy.set(false);
+            }
+        };
+    }
+
+    private void raise(String why) {
+        try {
+            synchronized (instance.replicationLock) {
+                instance.runOnRedis(jedis -> jedis.configSet("min-replicas-to-write", Integer.toString(OUT_OF_REACH)));
+            }
+            if (why != null) {
+                log.warn("instance {} fenced itself: {}", instance.id(), why);
+            }
+        } catch (RuntimeException e) {
+            log.debug("instance {} could not fence itself: {}", instance.id(), e.getMessage());
+        }
+    }
+
+    private void lower(String why) {
+        try {
+            synchronized (instance.replicationLock) {
+                instance.runOnRedis(jedis -> jedis.configSet("min-replicas-to-write", Integer.toString(configured())));
+            }
+            lowering = false;
+            if (why != null) {
+                log.info("instance {} lifted its own fence: {}", instance.id(), why);
+            }
+        } catch (RuntimeException e) {
+            log.debug("instance {} could not lift its own fence yet: {}", instance.id(), e.getMessage());
+        }
+    }
+
+    private int configured() {
+        ReplicationSettings settings = instance.replication();
+        return settings == null || settings.source() == null ? 0 : settings.source().minReplicasToWrite();
+    }
+}
