@@ -30,46 +30,13 @@ data=$tmp/data
 export TROVECLIENT_UUID_CACHE_DIR=$tmp/troveclient
 
 # ---------------------------------------------------------------------------------------------
-# Reporting (as in acceptance/clients.sh)
+# Reporting and dev mode
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() {
-  failed=$((failed + 1))
-  echo "not ok - $1"
-  if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/    /'; fi
-}
-
-# run CMD...: runs the command, never aborts; sets $rc, $out (stdout and stderr) and $last_cmd.
-run() {
-  last_cmd=$*
-  rc=0
-  out=$("$@" 2>&1) || rc=$?
-}
-diag() { printf '$ %s\n%s\n(exit status %s)' "$last_cmd" "$out" "$rc"; }
-
-expect() {
-  local what=$1 regex=$2; shift 2
-  run "$@"
-  if [ "$rc" = 0 ] && grep -Eq -- "$regex" <<<"$out"; then ok "$what"; else not_ok "$what" "$(diag)"; fi
-}
-
-wait_for() {
-  local limit=$1 what=$2; shift 2
-  local deadline=$((SECONDS + limit))
-  until "$@"; do
-    if [ "$SECONDS" -ge "$deadline" ]; then not_ok "$what (waited ${limit}s)" "$out"; return 0; fi
-    sleep 1
-  done
-  ok "$what"
-}
+# shellcheck source=acceptance/lib.sh
+source "$top/acceptance/lib.sh"
 
 # ---------------------------------------------------------------------------------------------
 # Processes
-
-devpid=
-dev_stopped() { out="pid $devpid still running"; ! kill -0 "$devpid" 2>/dev/null; }
 
 finish() {
   local status=$?
@@ -78,16 +45,7 @@ finish() {
   if [ "$status" != 0 ]; then
     not_ok "the script stopped early (exit status $status, line ${err_line:-?})"
   fi
-  if [ -n "$devpid" ]; then
-    if kill -0 "$devpid" 2>/dev/null; then
-      kill -TERM "$devpid"
-      wait_for 60 "dev mode stops on SIGTERM" dev_stopped
-      if kill -0 "$devpid" 2>/dev/null; then kill -KILL "$devpid"; fi
-      wait "$devpid" 2>/dev/null
-    else
-      not_ok "dev mode was no longer running at the end" "$(tail -n 40 "$tmp/dev.log")"
-    fi
-  fi
+  stop_dev_mode
   if [ "$failed" = 0 ]; then rm -rf "$tmp"; else echo "# data dir, dev.log and the tempest workspace kept in $tmp"; fi
   echo "$passed passed, $failed failed"
   if [ "$failed" = 0 ]; then exit 0; else exit 1; fi
@@ -100,27 +58,7 @@ trap 'exit 143' TERM
 # ---------------------------------------------------------------------------------------------
 echo "# 1. dev mode"
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port=$(free_port)
-identity_port=$(free_port)
-while [ "$identity_port" = "$port" ]; do identity_port=$(free_port); done
-deploy/redtrove dev --data-dir "$data" --port "$port" --identity-port "$identity_port" >"$tmp/dev.log" 2>&1 &
-devpid=$!
-started() {
-  out=$(tail -n 40 "$tmp/dev.log")
-  grep -q "RedTrove is ready at http://127.0.0.1:$port, identity at http://127.0.0.1:$identity_port" "$tmp/dev.log" \
-    && [ -f "$data/openrc" ]
-}
-dev_alive_and_started() {
-  if ! kill -0 "$devpid" 2>/dev/null; then out="dev mode exited: $(tail -n 40 "$tmp/dev.log")"; return 0; fi
-  started
-}
-wait_for 300 "dev mode starts on port $port, identity on port $identity_port" dev_alive_and_started
-if ! started; then not_ok "dev mode is not running; giving up"; exit 1; fi
-
-# shellcheck disable=SC1091
-source "$data/openrc"
-export TROVECLIENT_UUID_CACHE_DIR=$tmp/troveclient
+start_dev_mode
 
 # ---------------------------------------------------------------------------------------------
 echo "# 2. a project and a member user for Tempest"

@@ -444,8 +444,9 @@ class ReplicationLifecycleTest {
         assertThat(replicaIds(candidate)).containsExactlyInAnyOrder(source, other);
         assertThat(view(source).get("replica_of").get("id").asString()).isEqualTo(candidate);
         assertThat(view(other).get("replica_of").get("id").asString()).isEqualTo(candidate);
-        assertThat(view(source).get("status").asString()).isEqualTo("ACTIVE");
-        assertThat(view(other).get("status").asString()).isEqualTo("ACTIVE");
+        // BUILD until each has caught up with its new master (a partial resync), then ACTIVE
+        trove.awaitStatus(source, Duration.ofSeconds(10), "ACTIVE");
+        trove.awaitStatus(other, Duration.ofSeconds(10), "ACTIVE");
         awaitLinkUp(source, candidate);
         awaitLinkUp(other, candidate);
 

@@ -1,0 +1,94 @@
+# Shared by the acceptance scripts: TAP-like reporting, and a dev mode of their own.
+# Source it after setting $tmp (the script's scratch dir) and $data (dev mode's data dir).
+
+# ---------------------------------------------------------------------------------------------
+# Reporting: every check prints `ok - ...` or `not ok - ...`; $passed and $failed count them.
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() {
+  failed=$((failed + 1))
+  echo "not ok - $1"
+  if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/    /'; fi
+}
+
+# run CMD...: runs the command, never aborts; sets $rc, $out (stdout and stderr) and $last_cmd.
+run() {
+  last_cmd=$*
+  rc=0
+  out=$("$@" 2>&1) || rc=$?
+}
+# diag: the last command, its output and exit status, for a failure report.
+diag() { printf '$ %s\n%s\n(exit status %s)' "$last_cmd" "$out" "$rc"; }
+
+# expect WHAT REGEX CMD...: the command succeeds and its output matches REGEX (grep -E).
+expect() {
+  local what=$1 regex=$2; shift 2
+  run "$@"
+  if [ "$rc" = 0 ] && grep -Eq -- "$regex" <<<"$out"; then ok "$what"; else not_ok "$what" "$(diag)"; fi
+}
+
+# expect_error WHAT REGEX CMD...: the command fails and its output matches REGEX.
+expect_error() {
+  local what=$1 regex=$2; shift 2
+  run "$@"
+  if [ "$rc" != 0 ] && grep -Eq -- "$regex" <<<"$out"; then ok "$what"; else not_ok "$what" "$(diag)"; fi
+}
+
+# wait_for SECONDS WHAT CONDITION...: retries CONDITION (a command or function that leaves its
+# evidence in $out) once a second until it holds.
+wait_for() {
+  local limit=$1 what=$2; shift 2
+  local deadline=$((SECONDS + limit))
+  until "$@"; do
+    if [ "$SECONDS" -ge "$deadline" ]; then not_ok "$what (waited ${limit}s)" "$out"; return 0; fi
+    sleep 1
+  done
+  ok "$what"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Dev mode
+
+devpid=
+dev_stopped() { out="pid $devpid still running"; ! kill -0 "$devpid" 2>/dev/null; }
+
+# start_dev_mode: dev mode on free ports ($port, $identity_port) with its log in $tmp/dev.log,
+# waited for, and its openrc sourced.
+start_dev_mode() {
+  free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+  port=$(free_port)
+  identity_port=$(free_port)
+  while [ "$identity_port" = "$port" ]; do identity_port=$(free_port); done
+  deploy/redtrove dev --data-dir "$data" --port "$port" --identity-port "$identity_port" >"$tmp/dev.log" 2>&1 &
+  devpid=$!
+  started() {
+    out=$(tail -n 40 "$tmp/dev.log")
+    grep -q "RedTrove is ready at http://127.0.0.1:$port, identity at http://127.0.0.1:$identity_port" "$tmp/dev.log" \
+      && [ -f "$data/openrc" ]
+  }
+  dev_alive_and_started() {
+    if ! kill -0 "$devpid" 2>/dev/null; then out="dev mode exited: $(tail -n 40 "$tmp/dev.log")"; return 0; fi
+    started
+  }
+  wait_for 300 "dev mode starts on port $port, identity on port $identity_port" dev_alive_and_started
+  if ! started; then not_ok "dev mode is not running; giving up"; exit 1; fi
+
+  # shellcheck disable=SC1091
+  source "$data/openrc"
+  export TROVECLIENT_UUID_CACHE_DIR=$tmp/troveclient
+}
+
+# stop_dev_mode: SIGTERM, checked to stop within a minute (SIGKILL after that).
+stop_dev_mode() {
+  if [ -z "$devpid" ]; then return 0; fi
+  if kill -0 "$devpid" 2>/dev/null; then
+    kill -TERM "$devpid"
+    wait_for 60 "dev mode stops on SIGTERM" dev_stopped
+    if kill -0 "$devpid" 2>/dev/null; then kill -KILL "$devpid"; fi
+    wait "$devpid" 2>/dev/null
+  else
+    not_ok "dev mode was no longer running at the end" "$(tail -n 40 "$tmp/dev.log")"
+  fi
+}
