@@ -1,6 +1,7 @@
 package org.redtrove.guestagent.redis;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.redtrove.common.ReplicationInfo;
@@ -32,7 +33,9 @@ final class SelfFence {
     private boolean fenced;
     /** Set when the fence is to be lowered, until Redis has taken the set's fencing back. */
     private volatile boolean lowering;
-    /** One CONFIG SET at a time: a hung Redis holds one, and the next waits for a later tick. */
+    /** While fenced: the replicas the master listed on the last tick. */
+    private volatile List<ReplicationInfo.ReplicaLink> listedNow = List.of();
+    /** One Redis command at a time: a hung Redis holds one, and the next waits for a later tick. */
     private final AtomicBoolean busy = new AtomicBoolean();
     private long lastApplied;
 
@@ -53,7 +56,17 @@ final class SelfFence {
             lastHeard = nowMillis;
         }
         watching = fencedMaster;
-        return fencedMaster ? info.replicas() : List.of();
+        if (!fencedMaster) {
+            return List.of();
+        }
+        if (!fenced) {
+            return info.replicas();
+        }
+        // The heartbeat probe's list may be a second old: a replica that connected since would
+        // wait that long to lift the fence. While fenced, the list is read afresh on every tick.
+        List<ReplicationInfo.ReplicaLink> both = new ArrayList<>(info.replicas());
+        both.addAll(listedNow);
+        return both;
     }
 
     /** A replica answered a PING. */
@@ -63,15 +76,19 @@ final class SelfFence {
 
     /**
      * What to change now, or null: raise the fence when no replica has answered for {@code after}
-     * (again every second while cut off, in case a role change set the set's fencing meanwhile),
-     * lower it when one answers or the watch ended (again on every tick until Redis has taken it).
+     * (again every second while cut off, in case a role change set the set's fencing meanwhile, and
+     * on the ticks between, list the master's replicas afresh), lower it when one answers or the
+     * watch ended (again on every tick until Redis has taken it).
      */
     Runnable due(long nowMillis) {
         if (busy.get()) {
             return null;
         }
         boolean cutOff = watching && nowMillis - lastHeard > afterMillis;
-        if (cutOff && (!fenced || nowMillis - lastApplied >= 1000)) {
+        if (cutOff && fenced && nowMillis - lastApplied < 1000) {
+            return once(this::listReplicas);
+        }
+        if (cutOff) {
             String why = fenced ? null : "no replica has answered its agent for " + (nowMillis - lastHeard)
                     + " ms: it refuses writes until one does";
             fenced = true;
@@ -98,6 +115,14 @@ final class SelfFence {
                 busy.set(false);
             }
         };
+    }
+
+    private void listReplicas() {
+        try {
+            listedNow = instance.withRedis(jedis -> InfoReplication.parse(jedis.info("replication"))).replicas();
+        } catch (RuntimeException e) {
+            listedNow = List.of();
+        }
     }
 
     private void raise(String why) {
