@@ -123,9 +123,9 @@ class SelfHealingTest {
         JsonNode repair = awaitJob(set.master(), "RECONCILE");
         assertThat(repair.get("state").asString()).as(repair.toString()).isEqualTo("SUCCEEDED");
         assertThat(repair.get("progress").get("plan").toString()).contains("took no writes");
-        try (Jedis master = tenant(set.master())) {
-            master.set("after-repair", "replicated");
-        }
+        // Fenced while it had no replica (NOREPLICAS), the master takes writes again once its
+        // replica is back and answers.
+        writeUntilTaken(set.master(), "after-repair", "replicated");
         awaitValue(replica, "after-repair", "replicated");
         assertApiMatchesRedis(set);
     }
@@ -546,6 +546,23 @@ class SelfHealingTest {
 
         void stop() {
             running.set(false);
+        }
+    }
+
+    private void writeUntilTaken(String id, String key, String value) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        try (Jedis master = tenant(id)) {
+            while (true) {
+                try {
+                    master.set(key, value);
+                    return;
+                } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+                    if (!e.getMessage().startsWith("NOREPLICAS") || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(50);
+                }
+            }
         }
     }
 }

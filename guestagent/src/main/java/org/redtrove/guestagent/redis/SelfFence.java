@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.redtrove.common.ReplicationInfo;
 import org.slf4j.Logger;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -24,6 +27,7 @@ final class SelfFence {
 
     /** A min-replicas-to-write no master reaches: every write is refused. */
     static final int OUT_OF_REACH = Integer.MAX_VALUE;
+    private static final Duration QUICK = Duration.ofMillis(200);
     private static final Logger log = LoggerFactory.getLogger(SelfFence.class);
 
     private final ManagedInstance instance;
@@ -117,11 +121,29 @@ final class SelfFence {
         };
     }
 
+    /** Also PINGs each replica it lists online: one that answers lifts the fence on the next tick. */
     private void listReplicas() {
         try {
             listedNow = instance.withRedis(jedis -> InfoReplication.parse(jedis.info("replication"))).replicas();
         } catch (RuntimeException e) {
             listedNow = List.of();
+        }
+        for (ReplicationInfo.ReplicaLink r : listedNow) {
+            if ("online".equals(r.state()) && answers(r)) {
+                answered(System.currentTimeMillis());
+                return;
+            }
+        }
+    }
+
+    private boolean answers(ReplicationInfo.ReplicaLink r) {
+        try (Jedis replica = new RedisEndpoint(r.ip(), r.port(), null, null, QUICK).open()) {
+            replica.ping();
+            return true;
+        } catch (JedisDataException e) {
+            return true; // NOAUTH: it is there
+        } catch (JedisException e) {
+            return false;
         }
     }
 

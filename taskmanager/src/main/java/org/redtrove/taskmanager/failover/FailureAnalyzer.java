@@ -178,6 +178,10 @@ public final class FailureAnalyzer {
     }
 
     private static Finding replicaHealth(MemberView replica, long boundMillis, long agentTimeoutMillis) {
+        if (replica.address() == null && !replica.hasReport()) {
+            // The build job has not placed it yet: no host, so no agent that could have reported.
+            return new Finding(Health.SYNCING, "being built: not placed on a host yet");
+        }
         if (!replica.hasReport() && replica.hostSilenceMillis() >= 0 && replica.hostSilenceMillis() < agentTimeoutMillis) {
             return new Finding(Health.SYNCING, "being built: its guest has not reported it yet");
         }

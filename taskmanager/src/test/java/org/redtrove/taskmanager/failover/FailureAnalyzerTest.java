@@ -71,6 +71,17 @@ class FailureAnalyzerTest {
     }
 
     @Test
+    void aReplicaNotPlacedYetIsBeingBuiltNotUnreachable() {
+        MemberView unplaced = member(R2, null, -1, -1, -1, null);
+
+        Analysis a = analyze(view(healthyMaster(), replicaHearing(R1, true, 40), unplaced));
+
+        assertThat(a.members()).filteredOn(m -> m.instanceId().equals(R2)).extracting(Analysis.MemberFinding::health)
+                .containsExactly("SYNCING");
+        assertThat(a.situation().failsOver()).isFalse();
+    }
+
+    @Test
     void aHungMasterConfirmedByEveryReplicaFailsOver() {
         Analysis a = analyze(view(masterSilentFor(1600), replicaHearing(R1, true, 1500),
                 replicaHearing(R2, true, 1450)));
