@@ -281,7 +281,7 @@ class ReplicationLifecycleTest {
         assertThat(pid(source)).isEqualTo(sourcePid);
         try (Jedis redis = redis(source)) {
             assertThat(info(redis, "replication")).containsEntry("role", "master");
-            redis.set("data", "still-followed");
+            SetProbe.setWhenTaken(redis, "data", "still-followed"); // fenced for a moment after its stop
         }
         awaitValue(healthy, "data", "still-followed");
     }

@@ -125,7 +125,9 @@ class SelfHealingTest {
         assertThat(repair.get("progress").get("plan").toString()).contains("took no writes");
         // Fenced while it had no replica (NOREPLICAS), the master takes writes again once its
         // replica is back and answers.
-        writeUntilTaken(set.master(), "after-repair", "replicated");
+        try (Jedis master = tenant(set.master())) {
+            SetProbe.setWhenTaken(master, "after-repair", "replicated");
+        }
         awaitValue(replica, "after-repair", "replicated");
         assertApiMatchesRedis(set);
     }
@@ -546,23 +548,6 @@ class SelfHealingTest {
 
         void stop() {
             running.set(false);
-        }
-    }
-
-    private void writeUntilTaken(String id, String key, String value) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        try (Jedis master = tenant(id)) {
-            while (true) {
-                try {
-                    master.set(key, value);
-                    return;
-                } catch (redis.clients.jedis.exceptions.JedisDataException e) {
-                    if (!e.getMessage().startsWith("NOREPLICAS") || System.nanoTime() > deadline) {
-                        throw e;
-                    }
-                    Thread.sleep(50);
-                }
-            }
         }
     }
 }

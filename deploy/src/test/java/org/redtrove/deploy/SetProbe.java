@@ -48,6 +48,26 @@ public final class SetProbe {
         return jedis;
     }
 
+    /**
+     * SET, retried while the master refuses it with NOREPLICAS: a fenced master that has just got
+     * its replica back (or woken from a stop) takes writes again once Redis, which recounts its good
+     * replicas once a second, or its agent's self-fence has seen the replica.
+     */
+    public static void setWhenTaken(Jedis master, String key, String value) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                master.set(key, value);
+                return;
+            } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+                if (!String.valueOf(e.getMessage()).startsWith("NOREPLICAS") || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
     /** INFO replication, as fields. */
     public Map<String, String> info(String id) throws Exception {
         try (Jedis redis = tenant(id)) {
