@@ -168,7 +168,7 @@ class ReplicationLifecycleTest {
             assertThatThrownBy(() -> redis.set("x", "y")).hasMessageContaining("READONLY");
         }
         try (Jedis redis = redis(source)) {
-            redis.set("later", "too");
+            SetProbe.setWhenTaken(redis, "later", "too"); // fenced while its only replica was down
         }
         awaitValue(replica, "later", "too");
         assertThat(view(replica).get("replica_of").get("id").asString()).isEqualTo(source);

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * as a replica answers, or when the instance stops being a fenced master.
  *
  * <p>Live only: the instance's file keeps the set's fencing, which a restarted Redis reads. The
- * decisions are made on the liveness clock's thread; the CONFIG SETs run on the ping pool.
+ * decisions are made on the liveness clock's thread, and the Redis commands run on the ping pool,
+ * one at a time: while one runs, no decision is made, so the one that lifts the fence may decide.
  */
 final class SelfFence {
 
@@ -33,15 +34,15 @@ final class SelfFence {
     private final ManagedInstance instance;
     private final long afterMillis;
     private volatile long lastHeard;
-    private boolean watching;
-    private boolean fenced;
+    private volatile boolean watching;
+    private volatile boolean fenced;
     /** Set when the fence is to be lowered, until Redis has taken the set's fencing back. */
     private volatile boolean lowering;
     /** While fenced: the replicas the master listed on the last tick. */
     private volatile List<ReplicationInfo.ReplicaLink> listedNow = List.of();
     /** One Redis command at a time: a hung Redis holds one, and the next waits for a later tick. */
     private final AtomicBoolean busy = new AtomicBoolean();
-    private long lastApplied;
+    private volatile long lastApplied;
 
     SelfFence(ManagedInstance instance, Duration after) {
         this.instance = instance;
@@ -121,7 +122,7 @@ final class SelfFence {
         };
     }
 
-    /** Also PINGs each replica it lists online: one that answers lifts the fence on the next tick. */
+    /** Also PINGs each replica it lists online: one that answers lifts the fence at once. */
     private void listReplicas() {
         try {
             listedNow = instance.withRedis(jedis -> InfoReplication.parse(jedis.info("replication"))).replicas();
@@ -130,7 +131,11 @@ final class SelfFence {
         }
         for (ReplicationInfo.ReplicaLink r : listedNow) {
             if ("online".equals(r.state()) && answers(r)) {
+                // Lifted here rather than on the next tick: no decision runs while this one is busy.
                 answered(System.currentTimeMillis());
+                fenced = false;
+                lowering = true;
+                lower("a replica answers again: it takes writes");
                 return;
             }
         }
