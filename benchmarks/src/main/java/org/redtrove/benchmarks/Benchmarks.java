@@ -26,11 +26,12 @@ public final class Benchmarks {
     private final TroveApi api;
     private final DevModeProcess dev;
     private final Path work;
-    private final Map<String, Object> results = new LinkedHashMap<>();
+    private final Map<String, Object> results;
     private final List<String[]> table = new ArrayList<>();
 
-    private Benchmarks(TroveApi api, DevModeProcess dev, Path work) {
+    private Benchmarks(TroveApi api, DevModeProcess dev, Path work, Map<String, Object> results) {
         this.api = api;
+        this.results = results;
         this.dev = dev;
         this.work = work;
     }
@@ -40,28 +41,62 @@ public final class Benchmarks {
         int dataMb = 1024;
         int rounds = 5;
         Path out = Path.of("benchmarks/results/latest.json");
+        boolean outGiven = false;
         boolean keepData = false;
+        String only = null;
+        int runs = 20;
+        int stallMinutes = 10;
+        int sentinelDefaultRuns = 3;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--jar" -> jar = Path.of(args[++i]);
                 case "--data-mb" -> dataMb = Integer.parseInt(args[++i]);
                 case "--promotes" -> rounds = Integer.parseInt(args[++i]);
-                case "--out" -> out = Path.of(args[++i]);
+                case "--out" -> {
+                    out = Path.of(args[++i]);
+                    outGiven = true;
+                }
                 case "--keep-data" -> keepData = true;
+                case "--only" -> only = args[++i];
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--stall-minutes" -> stallMinutes = Integer.parseInt(args[++i]);
+                case "--sentinel-default-runs" -> sentinelDefaultRuns = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
+        if (only != null && !List.of("skeleton", "replication", "failover").contains(only)) {
+            throw new IllegalArgumentException("--only takes skeleton, replication or failover, not " + only);
+        }
+        if ("failover".equals(only) && !outGiven) {
+            out = Path.of("benchmarks/results/failover.json");
+        }
+        // ProcessStack starts the packaged jar as separate processes, as the tests do.
+        System.setProperty("redtrove.jar", jar.toAbsolutePath().toString());
         Path work = Files.createTempDirectory("redtrove-bench");
-        try (DevModeProcess dev = new DevModeProcess(jar, work.resolve("dev"))) {
-            TroveApi api = new TroveApi(dev.url());
-            api.login("admin", dev.adminPassword(), "admin");
-            Benchmarks b = new Benchmarks(api, dev, work);
-            b.results.put("startedAt", Instant.now().toString());
-            b.results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
-                    "redis", redisVersion()));
-            b.skeleton();
-            b.replication(dataMb, rounds);
-            b.report(out);
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("startedAt", Instant.now().toString());
+        results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "redis", redisVersion()));
+        try {
+            Benchmarks b = null;
+            if (only == null || !only.equals("failover")) {
+                try (DevModeProcess dev = new DevModeProcess(jar, work.resolve("dev"))) {
+                    TroveApi api = new TroveApi(dev.url());
+                    api.login("admin", dev.adminPassword(), "admin");
+                    b = new Benchmarks(api, dev, work, results);
+                    if (only == null || only.equals("skeleton")) {
+                        b.skeleton();
+                    }
+                    if (only == null || only.equals("replication")) {
+                        b.replication(dataMb, rounds);
+                    }
+                }
+            }
+            if (only == null || only.equals("failover")) {
+                results.put("failover", FailoverBenchmark.run(work.resolve("failover"),
+                        new FailoverBenchmark.Options(runs, stallMinutes, sentinelDefaultRuns),
+                        out.resolveSibling("failover-redtrove-processes.log")));
+            }
+            report(b == null ? List.of() : b.table, results, out);
         } finally {
             if (keepData) {
                 System.out.println("Data and Redis logs kept in " + work);
@@ -272,7 +307,7 @@ public final class Benchmarks {
         all.add(master);
         awaitQuiet(ports(all), password);
         long pid = redisPid(masterPort);
-        signal("STOP", pid);
+        FaultRunner.signal("STOP", pid);
         long stopped = System.nanoTime();
         try {
             var r = api.call("POST", "/instances/" + master + "/action", "{\"eject_replica_source\":{}}");
@@ -319,7 +354,7 @@ public final class Benchmarks {
             row("eject: request → new master writable", fmt(ejectMillis, "ms"),
                     "failure detected after " + fmt((accepted - stopped) / 1e6, "ms"), "≤ 300 ms");
         } finally {
-            signal("CONT", pid);
+            FaultRunner.signal("CONT", pid);
         }
     }
 
@@ -434,10 +469,6 @@ public final class Benchmarks {
         }
     }
 
-    private static void signal(String signal, long pid) throws Exception {
-        new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
-    }
-
     private static Jedis jedis(int port, String password) {
         Jedis j = new Jedis("127.0.0.1", port, 30_000);
         j.auth(password);
@@ -466,11 +497,13 @@ public final class Benchmarks {
         }
     }
 
-    private void report(Path out) throws Exception {
-        System.out.println();
-        System.out.printf("%-58s %-12s %-52s %s%n", "measure", "RedTrove", "beside", "goal");
-        for (String[] r : table) {
-            System.out.printf("%-58s %-12s %-52s %s%n", (Object[]) r);
+    private static void report(List<String[]> table, Map<String, Object> results, Path out) throws Exception {
+        if (!table.isEmpty()) {
+            System.out.println();
+            System.out.printf("%-58s %-12s %-52s %s%n", "measure", "RedTrove", "beside", "goal");
+            for (String[] r : table) {
+                System.out.printf("%-58s %-12s %-52s %s%n", (Object[]) r);
+            }
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, TroveApi.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results) + "\n");
