@@ -37,12 +37,14 @@ final class FaultRunner {
         int oldPort = old.endpoint().port();
         try (FollowingWriter writer = new FollowingWriter(key, target::candidates)) {
             writer.awaitAcks(200, 30_000);
-            long faultAt = System.nanoTime();
             switch (fault) {
                 case KILL -> signal("KILL", old.pid());
                 case STOP -> signal("STOP", old.pid());
                 case HOST_LOST -> target.loseHost(old);
             }
+            // The fault is counted from when it is complete (kill(1) has returned): until then the
+            // master still serves, and a write it takes meanwhile is no write after the fault.
+            long faultAt = System.nanoTime();
             FollowingWriter.Ack first = writer.awaitFirstAckElsewhere(faultAt, oldPort, failoverTimeout.toMillis());
             double firstMillis = first == null ? -1 : (first.atNanos() - faultAt) / 1e6;
             if (fault == FaultKind.STOP) {
@@ -64,11 +66,11 @@ final class FaultRunner {
 
     /**
      * Writes to the returning old master in a tight loop, with the tenant's password, until it
-     * answers as a replica (READONLY) or 15 s pass; answers how many writes it acknowledged. Errors
+     * answers as a replica (READONLY) or 30 s pass; answers how many writes it acknowledged. Errors
      * other than READONLY (refused, LOADING, NOREPLICAS, timeouts) mean it is not back yet.
      */
     private static long writesAcceptedUntilReplica(FollowingWriter.Endpoint old, String key) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         long accepted = 0;
         Jedis conn = null;
         while (System.nanoTime() < deadline) {

@@ -17,8 +17,8 @@ import redis.clients.jedis.Jedis;
  */
 final class FollowingWriter implements AutoCloseable {
 
-    /** Where a write was acknowledged: the sequence number, the moment ({@link System#nanoTime}), the port. */
-    record Ack(long n, long atNanos, int port) {
+    /** An acknowledged write: its sequence number, when it was sent and acknowledged ({@link System#nanoTime}), where. */
+    record Ack(long n, long sentNanos, long atNanos, int port) {
     }
 
     /** A Redis server a client can write to. */
@@ -57,10 +57,11 @@ final class FollowingWriter implements AutoCloseable {
                     conn = connect(master);
                     port = master.port();
                 }
+                long sent = System.nanoTime();
                 conn.rpush(key, Long.toString(n));
                 long at = System.nanoTime();
                 synchronized (acks) {
-                    acks.add(new Ack(n, at, port));
+                    acks.add(new Ack(n, sent, at, port));
                 }
                 failed = -1;
                 Thread.sleep(1); // about 800 writes a second: a steady load that 1 ms resolution measures
@@ -136,9 +137,9 @@ final class FollowingWriter implements AutoCloseable {
         return null;
     }
 
-    /** Writes {@code port} acknowledged after {@code since}. */
+    /** Writes sent after {@code since} that {@code port} acknowledged. */
     long acksOn(int port, long since) {
-        return acks().stream().filter(a -> a.port() == port && a.atNanos() > since).count();
+        return acks().stream().filter(a -> a.port() == port && a.sentNanos() > since).count();
     }
 
     /** The servers that acknowledged writes after {@code since}, besides {@code oldPort}. */

@@ -54,7 +54,7 @@ final class SentinelSet implements FailoverTarget, AutoCloseable {
         for (int i = 0; i < 3; i++) {
             int port = Processes.freePort();
             String conf = "port " + port + "\nbind 127.0.0.1\ndir " + dir + "\ndbfilename dump-" + port + ".rdb\n"
-                    + "save \"\"\nappendonly no\nrequirepass " + password + "\nmasterauth " + password + "\n"
+                    + "save \"\"\nappendonly no\nrepl-diskless-sync-delay 0\nrequirepass " + password + "\nmasterauth " + password + "\n"
                     + (i == 0 ? "" : "replicaof 127.0.0.1 " + serverPorts.get(0) + "\n");
             servers.add(launch("server-" + port, conf, false));
             serverPorts.add(port);
@@ -108,6 +108,14 @@ final class SentinelSet implements FailoverTarget, AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             boolean ready = true;
+            for (int port : serverPorts.subList(1, serverPorts.size())) {
+                try (Jedis r = new Jedis("127.0.0.1", port, 500)) {
+                    r.auth(password);
+                    ready &= r.info("replication").contains("master_link_status:up");
+                } catch (RuntimeException notYet) {
+                    ready = false;
+                }
+            }
             for (int port : sentinelPorts) {
                 try (Jedis s = new Jedis("127.0.0.1", port, 500)) {
                     Map<String, String> m = s.sentinelMaster(NAME);
