@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.redtrove.benchmarks.BenchmarkOptions.Part;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import tools.jackson.databind.JsonNode;
@@ -18,7 +19,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Measures RedTrove against real Redis on a fresh dev mode, each figure beside the baseline it has
  * to beat: attach beside a full sync done by hand, promote beside Redis's own FAILOVER under the
- * same write load, eject from request to a writable new master. Prints a table and writes JSON.
+ * same write load, eject from request to a writable new master; and, in {@link FailoverBenchmark},
+ * automatic failover beside Redis Sentinel. Prints a table and writes JSON.
  * Figures, not assertions: the goals are shown next to them.
  */
 public final class Benchmarks {
@@ -27,78 +29,47 @@ public final class Benchmarks {
     private final DevModeProcess dev;
     private final Path work;
     private final Map<String, Object> results;
-    private final List<String[]> table = new ArrayList<>();
+    private final List<String[]> table;
 
-    private Benchmarks(TroveApi api, DevModeProcess dev, Path work, Map<String, Object> results) {
+    private Benchmarks(TroveApi api, DevModeProcess dev, Path work, Map<String, Object> results,
+                       List<String[]> table) {
         this.api = api;
         this.results = results;
+        this.table = table;
         this.dev = dev;
         this.work = work;
     }
 
     public static void main(String[] args) throws Exception {
-        Path jar = Path.of("deploy/target/redtrove.jar");
-        int dataMb = 1024;
-        int rounds = 5;
-        Path out = Path.of("benchmarks/results/latest.json");
-        boolean outGiven = false;
-        boolean keepData = false;
-        String only = null;
-        int runs = 20;
-        int stallMinutes = 10;
-        int sentinelDefaultRuns = 3;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--jar" -> jar = Path.of(args[++i]);
-                case "--data-mb" -> dataMb = Integer.parseInt(args[++i]);
-                case "--promotes" -> rounds = Integer.parseInt(args[++i]);
-                case "--out" -> {
-                    out = Path.of(args[++i]);
-                    outGiven = true;
-                }
-                case "--keep-data" -> keepData = true;
-                case "--only" -> only = args[++i];
-                case "--runs" -> runs = Integer.parseInt(args[++i]);
-                case "--stall-minutes" -> stallMinutes = Integer.parseInt(args[++i]);
-                case "--sentinel-default-runs" -> sentinelDefaultRuns = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
-        if (only != null && !List.of("skeleton", "replication", "failover").contains(only)) {
-            throw new IllegalArgumentException("--only takes skeleton, replication or failover, not " + only);
-        }
-        if ("failover".equals(only) && !outGiven) {
-            out = Path.of("benchmarks/results/failover.json");
-        }
+        BenchmarkOptions options = BenchmarkOptions.parse(args);
         // ProcessStack starts the packaged jar as separate processes, as the tests do.
-        System.setProperty("redtrove.jar", jar.toAbsolutePath().toString());
+        System.setProperty("redtrove.jar", options.jar().toAbsolutePath().toString());
         Path work = Files.createTempDirectory("redtrove-bench");
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("startedAt", Instant.now().toString());
         results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "redis", redisVersion()));
+        List<String[]> table = new ArrayList<>();
         try {
-            Benchmarks b = null;
-            if (only == null || !only.equals("failover")) {
-                try (DevModeProcess dev = new DevModeProcess(jar, work.resolve("dev"))) {
+            if (options.runs(Part.SKELETON) || options.runs(Part.REPLICATION)) {
+                try (DevModeProcess dev = new DevModeProcess(options.jar(), work.resolve("dev"))) {
                     TroveApi api = new TroveApi(dev.url());
                     api.login("admin", dev.adminPassword(), "admin");
-                    b = new Benchmarks(api, dev, work, results);
-                    if (only == null || only.equals("skeleton")) {
+                    Benchmarks b = new Benchmarks(api, dev, work, results, table);
+                    if (options.runs(Part.SKELETON)) {
                         b.skeleton();
                     }
-                    if (only == null || only.equals("replication")) {
-                        b.replication(dataMb, rounds);
+                    if (options.runs(Part.REPLICATION)) {
+                        b.replication(options.dataMb(), options.promotes());
                     }
                 }
             }
-            if (only == null || only.equals("failover")) {
-                results.put("failover", FailoverBenchmark.run(work.resolve("failover"),
-                        new FailoverBenchmark.Options(runs, stallMinutes, sentinelDefaultRuns),
-                        out.resolveSibling("failover-redtrove-processes.log")));
+            if (options.runs(Part.FAILOVER)) {
+                results.put("failover", FailoverBenchmark.run(work.resolve("failover"), options.failover(),
+                        options.out().resolveSibling("failover-redtrove-processes.log")));
             }
-            report(b == null ? List.of() : b.table, results, out);
+            report(table, results, options.out());
         } finally {
-            if (keepData) {
+            if (options.keepData()) {
                 System.out.println("Data and Redis logs kept in " + work);
             } else {
                 deleteTree(work); // several copies of the data set

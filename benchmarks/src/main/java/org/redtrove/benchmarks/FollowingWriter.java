@@ -26,6 +26,12 @@ final class FollowingWriter implements AutoCloseable {
     }
 
     private static final int SOCKET_TIMEOUT_MILLIS = 500;
+    /**
+     * How long asking a candidate for its role may take. A stopped server accepts the connection
+     * and never answers: with the write timeout here, each pass over the candidates would wait
+     * 500 ms on it and round every figure up to that.
+     */
+    private static final int PROBE_TIMEOUT_MILLIS = 100;
 
     private final String key;
     private final IntFunction<List<Endpoint>> locator;
@@ -81,7 +87,7 @@ final class FollowingWriter implements AutoCloseable {
         // The server that just failed goes last: a fenced old master may still call itself master.
         candidates.sort((a, b) -> Boolean.compare(a.port() == failed, b.port() == failed));
         for (Endpoint e : candidates) {
-            try (Jedis j = connect(e)) {
+            try (Jedis j = connect(e, PROBE_TIMEOUT_MILLIS)) {
                 if (j.info("replication").contains("role:master")) {
                     return e;
                 }
@@ -93,8 +99,13 @@ final class FollowingWriter implements AutoCloseable {
     }
 
     static Jedis connect(Endpoint e) {
+        return connect(e, SOCKET_TIMEOUT_MILLIS);
+    }
+
+    private static Jedis connect(Endpoint e, int timeoutMillis) {
         return new Jedis(new HostAndPort("127.0.0.1", e.port()), DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(200).socketTimeoutMillis(SOCKET_TIMEOUT_MILLIS).password(e.password()).build());
+                .connectionTimeoutMillis(timeoutMillis).socketTimeoutMillis(timeoutMillis).password(e.password())
+                .build());
     }
 
     private static void closeQuietly(Jedis j) {
