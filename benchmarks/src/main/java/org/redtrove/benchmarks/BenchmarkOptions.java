@@ -9,7 +9,7 @@ import java.util.Set;
 record BenchmarkOptions(Path jar, Set<Part> parts, Path out, boolean keepData, int dataMb, int promotes,
                         FailoverBenchmark.Options failover) {
 
-    /** The parts of the benchmark; {@code --only} picks one, all run without it. */
+    /** The parts of the benchmark; {@code --only} picks some (comma-separated), all run without it. */
     enum Part { SKELETON, REPLICATION, FAILOVER }
 
     static BenchmarkOptions parse(String[] args) {
@@ -25,7 +25,12 @@ record BenchmarkOptions(Path jar, Set<Part> parts, Path out, boolean keepData, i
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--jar" -> jar = Path.of(args[++i]);
-                case "--only" -> parts = EnumSet.of(Part.valueOf(args[++i].toUpperCase(Locale.ROOT)));
+                case "--only" -> {
+                    parts = EnumSet.noneOf(Part.class);
+                    for (String part : args[++i].split(",")) {
+                        parts.add(Part.valueOf(part.trim().toUpperCase(Locale.ROOT)));
+                    }
+                }
                 case "--out" -> out = Path.of(args[++i]);
                 case "--keep-data" -> keepData = true;
                 case "--data-mb" -> dataMb = Integer.parseInt(args[++i]);
