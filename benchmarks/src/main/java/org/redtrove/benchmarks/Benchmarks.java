@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.redtrove.benchmarks.BenchmarkOptions.Part;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import tools.jackson.databind.JsonNode;
@@ -18,7 +19,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Measures RedTrove against real Redis on a fresh dev mode, each figure beside the baseline it has
  * to beat: attach beside a full sync done by hand, promote beside Redis's own FAILOVER under the
- * same write load, eject from request to a writable new master. Prints a table and writes JSON.
+ * same write load, eject from request to a writable new master; and, in {@link FailoverBenchmark},
+ * automatic failover beside Redis Sentinel. Prints a table and writes JSON.
  * Figures, not assertions: the goals are shown next to them.
  */
 public final class Benchmarks {
@@ -26,44 +28,48 @@ public final class Benchmarks {
     private final TroveApi api;
     private final DevModeProcess dev;
     private final Path work;
-    private final Map<String, Object> results = new LinkedHashMap<>();
-    private final List<String[]> table = new ArrayList<>();
+    private final Map<String, Object> results;
+    private final List<String[]> table;
 
-    private Benchmarks(TroveApi api, DevModeProcess dev, Path work) {
+    private Benchmarks(TroveApi api, DevModeProcess dev, Path work, Map<String, Object> results,
+                       List<String[]> table) {
         this.api = api;
+        this.results = results;
+        this.table = table;
         this.dev = dev;
         this.work = work;
     }
 
     public static void main(String[] args) throws Exception {
-        Path jar = Path.of("deploy/target/redtrove.jar");
-        int dataMb = 1024;
-        int rounds = 5;
-        Path out = Path.of("benchmarks/results/latest.json");
-        boolean keepData = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--jar" -> jar = Path.of(args[++i]);
-                case "--data-mb" -> dataMb = Integer.parseInt(args[++i]);
-                case "--promotes" -> rounds = Integer.parseInt(args[++i]);
-                case "--out" -> out = Path.of(args[++i]);
-                case "--keep-data" -> keepData = true;
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+        BenchmarkOptions options = BenchmarkOptions.parse(args);
+        // ProcessStack starts the packaged jar as separate processes, as the tests do.
+        System.setProperty("redtrove.jar", options.jar().toAbsolutePath().toString());
         Path work = Files.createTempDirectory("redtrove-bench");
-        try (DevModeProcess dev = new DevModeProcess(jar, work.resolve("dev"))) {
-            TroveApi api = new TroveApi(dev.url());
-            api.login("admin", dev.adminPassword(), "admin");
-            Benchmarks b = new Benchmarks(api, dev, work);
-            b.results.put("startedAt", Instant.now().toString());
-            b.results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
-                    "redis", redisVersion()));
-            b.skeleton();
-            b.replication(dataMb, rounds);
-            b.report(out);
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("startedAt", Instant.now().toString());
+        results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "redis", redisVersion()));
+        List<String[]> table = new ArrayList<>();
+        try {
+            if (options.runs(Part.SKELETON) || options.runs(Part.REPLICATION)) {
+                try (DevModeProcess dev = new DevModeProcess(options.jar(), work.resolve("dev"))) {
+                    TroveApi api = new TroveApi(dev.url());
+                    api.login("admin", dev.adminPassword(), "admin");
+                    Benchmarks b = new Benchmarks(api, dev, work, results, table);
+                    if (options.runs(Part.SKELETON)) {
+                        b.skeleton();
+                    }
+                    if (options.runs(Part.REPLICATION)) {
+                        b.replication(options.dataMb(), options.promotes());
+                    }
+                }
+            }
+            if (options.runs(Part.FAILOVER)) {
+                results.put("failover", FailoverBenchmark.run(work.resolve("failover"), options.failover(),
+                        options.out().resolveSibling("failover-redtrove-processes.log")));
+            }
+            report(table, results, options.out());
         } finally {
-            if (keepData) {
+            if (options.keepData()) {
                 System.out.println("Data and Redis logs kept in " + work);
             } else {
                 deleteTree(work); // several copies of the data set
@@ -272,7 +278,7 @@ public final class Benchmarks {
         all.add(master);
         awaitQuiet(ports(all), password);
         long pid = redisPid(masterPort);
-        signal("STOP", pid);
+        FaultRunner.signal("STOP", pid);
         long stopped = System.nanoTime();
         try {
             var r = api.call("POST", "/instances/" + master + "/action", "{\"eject_replica_source\":{}}");
@@ -319,7 +325,7 @@ public final class Benchmarks {
             row("eject: request → new master writable", fmt(ejectMillis, "ms"),
                     "failure detected after " + fmt((accepted - stopped) / 1e6, "ms"), "≤ 300 ms");
         } finally {
-            signal("CONT", pid);
+            FaultRunner.signal("CONT", pid);
         }
     }
 
@@ -434,10 +440,6 @@ public final class Benchmarks {
         }
     }
 
-    private static void signal(String signal, long pid) throws Exception {
-        new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
-    }
-
     private static Jedis jedis(int port, String password) {
         Jedis j = new Jedis("127.0.0.1", port, 30_000);
         j.auth(password);
@@ -466,11 +468,13 @@ public final class Benchmarks {
         }
     }
 
-    private void report(Path out) throws Exception {
-        System.out.println();
-        System.out.printf("%-58s %-12s %-52s %s%n", "measure", "RedTrove", "beside", "goal");
-        for (String[] r : table) {
-            System.out.printf("%-58s %-12s %-52s %s%n", (Object[]) r);
+    private static void report(List<String[]> table, Map<String, Object> results, Path out) throws Exception {
+        if (!table.isEmpty()) {
+            System.out.println();
+            System.out.printf("%-58s %-12s %-52s %s%n", "measure", "RedTrove", "beside", "goal");
+            for (String[] r : table) {
+                System.out.printf("%-58s %-12s %-52s %s%n", (Object[]) r);
+            }
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, TroveApi.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results) + "\n");
