@@ -29,7 +29,8 @@ import org.springframework.stereotype.Component;
  * exiting, going silent, answering again), every suspect-heartbeat interval while any instance is
  * suspect (silent, or a replica's master silent, stopped or held), else every heartbeat interval.
  * The taskmanager's failure detection is only as quick as this. A broker outage only delays
- * heartbeats: the failure is logged once and the next tick tries again.
+ * heartbeats: the failure is logged once and retried every suspect-heartbeat interval, and the first
+ * heartbeat through is followed at once by a fresh one.
  */
 @Component
 public class HeartbeatPublisher implements SmartLifecycle {
@@ -115,7 +116,8 @@ public class HeartbeatPublisher implements SmartLifecycle {
         boolean cleared = wasSuspect && !suspect;
         wasSuspect = suspect;
         Duration since = Duration.between(lastSent, Instant.now());
-        if (cleared || since.compareTo(interval) >= 0 || (since.compareTo(suspectInterval) >= 0 && suspect)) {
+        if (cleared || since.compareTo(interval) >= 0
+                || (since.compareTo(suspectInterval) >= 0 && (suspect || failing))) {
             tick();
         }
     }
@@ -130,13 +132,20 @@ public class HeartbeatPublisher implements SmartLifecycle {
                 lastRegistration = now;
             }
             publish(new ConductorMessage.Heartbeat(host.hostId(), now, redis.reports()));
+            if (failing || Duration.between(now, Instant.now()).compareTo(suspectInterval) > 0) {
+                // Held up (a partition, a broker outage): what went out is old by now, and the
+                // taskmanager acts on fresh reports only. Send what is true now, at once.
+                Instant fresh = Instant.now();
+                publish(new ConductorMessage.Heartbeat(host.hostId(), fresh, redis.reports()));
+                lastSent = fresh;
+            }
             if (failing) {
                 log.info("heartbeats reach the broker again");
                 failing = false;
             }
         } catch (RuntimeException e) {
             if (!failing) {
-                log.warn("cannot publish heartbeat ({}); retrying every {}", e.getMessage(), interval);
+                log.warn("cannot publish heartbeat ({}); retrying every {}", e.getMessage(), suspectInterval);
                 failing = true;
             }
             // Register again as soon as the broker is back: the conductor may have missed it.
