@@ -78,29 +78,30 @@ class CrashAtCommitPointsIT {
     private void run(String failpoint, String victim) throws Exception {
         String kind = failpoint.substring(0, failpoint.indexOf(':'));
         String name = (kind + "-" + victim).toLowerCase();
-        String master = createActive(name);
+        TenantSets tenant = new TenantSets(trove, RECOVERY);
+        String master = tenant.createActive(name);
         try (Jedis redis = new SetProbe(trove).tenant(master)) {
             redis.set("before", name);
         }
-        List<String> replicas = createReplicas(master, name + "-r", 2);
+        List<String> replicas = tenant.createReplicas(master, name + "-r", 2);
 
         Files.writeString(haltFile(), failpoint);
         long pausedPid = startJob(kind, master, replicas);
         JarProcess halted = stack.awaitTaskmanagerLine("FAILPOINT " + failpoint + " reached", RECOVERY);
-        Files.writeString(haltFile(), "");
 
         switch (victim) {
-            case "guestagent" -> killAndRestartGuestOf(replicas.get(0));
+            case "guestagent" -> stack.killAndRestartGuest(hostOf(replicas.get(0)));
             case "api" -> {
-                stack.api().kill();
-                stack.startApi();
+                stack.killAndRestartApi();
                 trove = stack.login();
             }
             default -> { }
         }
         halted.kill();
+        // Only now: a point that leaves the file releases the thread it halted.
+        Files.writeString(haltFile(), "");
         if (pausedPid > 0) {
-            signal("CONT", pausedPid);
+            RedisProcesses.signal("CONT", pausedPid);
         }
         Thread replacement = new Thread(() -> {
             try {
@@ -144,7 +145,7 @@ class CrashAtCommitPointsIT {
             default -> {
                 // The master hangs: the set supervisor fails it over on its own.
                 long pid = RedisProcesses.serving(new SetProbe(trove).port(master)).get(0);
-                signal("STOP", pid);
+                RedisProcesses.signal("STOP", pid);
                 return pid;
             }
         }
@@ -154,37 +155,7 @@ class CrashAtCommitPointsIT {
         new SetProbe(trove).assertApiMatchesRedis(members, "before", seed, RECOVERY);
     }
 
-    private static void killAndRestartGuestOf(String instance) throws Exception {
-        String host = hostOf(instance);
-        stack.guest(host).kill();
-        stack.restartGuest(host, stack.portRange(host));
-    }
-
     private static String hostOf(String instance) throws Exception {
         return stack.hostOfPort(new SetProbe(trove).port(instance));
-    }
-
-    private static String createActive(String name) throws Exception {
-        var reply = trove.trove("POST", "/instances", "{\"instance\":{\"name\":\"" + name + "\",\"flavorRef\":\"1\"}}");
-        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-        String id = reply.json().get("instance").get("id").asString();
-        trove.awaitStatus(id, RECOVERY, "ACTIVE");
-        return id;
-    }
-
-    private static List<String> createReplicas(String master, String name, int count) throws Exception {
-        var reply = trove.trove("POST", "/instances", "{\"instance\":{\"name\":\"" + name + "\",\"replica_of\":\""
-                + master + "\",\"replica_count\":" + count + "}}");
-        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-        List<String> ids = new ArrayList<>();
-        new SetProbe(trove).view(master).get("replicas").forEach(r -> ids.add(r.get("id").asString()));
-        for (String id : ids) {
-            trove.awaitStatus(id, RECOVERY, "ACTIVE");
-        }
-        return ids;
-    }
-
-    private static void signal(String name, long pid) throws Exception {
-        new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor();
     }
 }

@@ -27,7 +27,7 @@ public final class ProcessStack implements AutoCloseable {
 
     private final Path work;
     private final String database;
-    private final EmbeddedBroker broker;
+    private EmbeddedBroker broker;
     private final String prefix;
     private final int apiPort;
     private final String adminPassword = PrivateFiles.newSecret();
@@ -80,6 +80,16 @@ public final class ProcessStack implements AutoCloseable {
         }
     }
 
+    /** Stops the broker: every connection to it breaks, and every message in it is lost. */
+    public void stopBroker() {
+        broker.close();
+    }
+
+    /** Starts the broker again, empty, on the same port with the same password. */
+    public void startBroker() throws Exception {
+        broker = broker.startAgain();
+    }
+
     private Map<String, String> env() {
         EmbeddedDatabase postgres = SharedTestDatabase.get();
         return Map.of(
@@ -129,7 +139,7 @@ public final class ProcessStack implements AutoCloseable {
 
     public JarProcess startGuest(String host, String portRange) throws IOException, InterruptedException {
         JarProcess guest = JarProcess.start(work, env(), "guestagent",
-                "--redtrove.guest.data-dir=" + work.resolve("guest-" + host),
+                "--redtrove.guest.data-dir=" + guestDataDir(host),
                 "--redtrove.guest.host-id=" + host, "--redtrove.guest.host-name=" + host,
                 "--redtrove.guest.port-range=" + portRange);
         guest.awaitLine("heartbeating to", Duration.ofSeconds(120));
@@ -174,6 +184,23 @@ public final class ProcessStack implements AutoCloseable {
     /** Starts the guest agent of {@code host} again, on the same data dir (after a kill). */
     public JarProcess restartGuest(String host, String portRange) throws IOException, InterruptedException {
         return startGuest(host, portRange);
+    }
+
+    /** SIGKILL to the guest agent of {@code host}, then the agent again on the same data dir. */
+    public JarProcess killAndRestartGuest(String host) throws IOException, InterruptedException {
+        guest(host).kill();
+        return restartGuest(host, portRange(host));
+    }
+
+    /** SIGKILL to the api, then a new api on the same port; log in again afterwards. */
+    public JarProcess killAndRestartApi() throws Exception {
+        api.kill();
+        return startApi();
+    }
+
+    /** The data dir of the guest agent of {@code host} (see {@link AgentAccess#instanceDir}). */
+    public Path guestDataDir(String host) {
+        return work.resolve("guest-" + host);
     }
 
     public JarProcess startApi() throws Exception {
