@@ -83,7 +83,7 @@ public class AttachReplicasExecutor implements JobExecutor {
         try {
             guests.runParallel(pending.stream().<Runnable>map(replica -> () -> {
                 try {
-                    attach(replica, source);
+                    attach(context, replica, source);
                     inSync.add(replica.id());
                 } catch (RuntimeException e) {
                     String message = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -104,13 +104,19 @@ public class AttachReplicasExecutor implements JobExecutor {
         }
     }
 
-    private void attach(Instance replica, Instance source) {
-        String hostId = builder.placeOrKeep(replica, Set.of(source.hostId()));
-        builder.prepare(instances.get(replica.id()), hostId);
+    /**
+     * Each replica's placement, prepare and REPLICAOF are steps of their own, named after it, so a
+     * resumed job neither places a replica twice nor repeats what its guest already did.
+     */
+    private void attach(JobContext context, Instance replica, Instance source) {
+        String hostId = context.step("place-" + replica.id(), String.class,
+                () -> builder.placeOrKeep(replica, Set.of(source.hostId())));
+        context.step("prepare-" + replica.id(), () -> builder.prepare(instances.get(replica.id()), hostId));
         Instance placed = instances.get(replica.id());
         builder.awaitRunning(placed, properties.buildTimeout());
         ReplicaSet set = sets.get(source.replicaSetId());
-        guests.follow(placed, instances.get(set.masterId()), set.membership(), sets.replicationPassword(set.id()));
+        context.step("follow-" + replica.id(), () -> guests.follow(placed, instances.get(set.masterId()),
+                set.membership(), sets.replicationPassword(set.id())));
         // The source's offset now: every write acknowledged before the attach is below it.
         long target = guests.describe(source).replication().processedOffset();
         awaitInSync(placed, target);

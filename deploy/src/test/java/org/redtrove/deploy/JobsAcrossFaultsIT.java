@@ -1,0 +1,70 @@
+package org.redtrove.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Jobs that meet a fault half-way and must still finish, as the chaos run found them not to: an
+ * attach whose taskmanager dies at a replica's REPLICAOF. Separate processes of the packaged jar, two taskmanagers.
+ */
+class JobsAcrossFaultsIT {
+
+    private static final Duration RECOVERY = Duration.ofSeconds(120);
+
+    @TempDir
+    static Path work;
+    static ProcessStack stack;
+    static TroveHttp trove;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = ProcessStack.start(work, List.of("host-a", "host-b"), "redtrove.chaos.halt-file=" + haltFile());
+        stack.startTaskmanager();
+        trove = stack.login();
+    }
+
+    private static Path haltFile() {
+        return work.resolve("failpoints");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void anAttachWhoseTaskmanagerDiesAtAReplicaofResumesFromItsRecordedSteps() throws Exception {
+        TenantSets tenant = new TenantSets(trove, RECOVERY);
+        SetProbe probe = new SetProbe(trove);
+        String master = tenant.createActive("attach-killed");
+        try (Jedis redis = probe.tenant(master)) {
+            redis.set("before", "attach");
+        }
+        Files.writeString(haltFile(), "ATTACH_REPLICAS:follow-*:after-effect");
+        String replica = tenant.requestReplicas(master, "attach-killed-r", 1).get(0);
+        JarProcess halted = stack.awaitTaskmanagerLine("FAILPOINT ATTACH_REPLICAS:follow-" + replica, RECOVERY);
+        halted.kill();
+        Files.writeString(haltFile(), "");
+        stack.startTaskmanager();
+
+        JsonNode job = probe.awaitJob(master, "ATTACH_REPLICAS", RECOVERY);
+        assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        List<String> steps = new ArrayList<>();
+        job.get("progress").get("completedSteps").forEach(s -> steps.add(s.asString()));
+        assertThat(steps).contains("place-" + replica, "prepare-" + replica, "follow-" + replica);
+        probe.assertApiMatchesRedis(List.of(master, replica), "before", "attach", RECOVERY);
+    }
+}
