@@ -16,7 +16,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Jobs that meet a fault half-way and must still finish, as the chaos run found them not to: an
- * attach whose taskmanager dies at a replica's REPLICAOF. Separate processes of the packaged jar, two taskmanagers.
+ * attach whose taskmanager dies at a replica's REPLICAOF, and a create whose guest requests meet
+ * a broker outage. Separate processes of the packaged jar, two taskmanagers.
  */
 class JobsAcrossFaultsIT {
 
@@ -66,5 +67,23 @@ class JobsAcrossFaultsIT {
         job.get("progress").get("completedSteps").forEach(s -> steps.add(s.asString()));
         assertThat(steps).contains("place-" + replica, "prepare-" + replica, "follow-" + replica);
         probe.assertApiMatchesRedis(List.of(master, replica), "before", "attach", RECOVERY);
+    }
+
+    @Test
+    void aCreateWhoseGuestRequestsMeetABrokerOutageIsBuiltOnceTheBrokerIsBack() throws Exception {
+        Files.writeString(haltFile(), "CREATE:place:after");
+        var created = trove.trove("POST", "/instances", "{\"instance\":{\"name\":\"outage\",\"flavorRef\":\"1\"}}");
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        String id = created.json().get("instance").get("id").asString();
+        stack.awaitTaskmanagerLine("FAILPOINT CREATE:place:after reached", RECOVERY);
+        stack.stopBroker();
+        // The job goes on to its guest's prepare while the broker is away.
+        Files.writeString(haltFile(), "");
+        Thread.sleep(20_000);
+        stack.startBroker();
+
+        JsonNode job = new SetProbe(trove).awaitJob(id, "CREATE", RECOVERY);
+        assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        new SetProbe(trove).assertApiMatchesRedis(List.of(id), null, null, RECOVERY);
     }
 }
