@@ -2,7 +2,6 @@ package org.redtrove.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,15 +33,9 @@ class CrashAtCommitPointsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        // Failpoints come from a file each taskmanager rereads, so none has to restart to get one.
-        stack = ProcessStack.start(work, List.of("host-a", "host-b", "host-c"),
-                "redtrove.failover.block-period=1s", "redtrove.chaos.halt-file=" + haltFile());
-        stack.startTaskmanager();
+        stack = ProcessStack.startForCrashes(work, List.of("host-a", "host-b", "host-c"),
+                "redtrove.failover.block-period=1s");
         trove = stack.login();
-    }
-
-    private static Path haltFile() {
-        return work.resolve("failpoints");
     }
 
     @AfterAll
@@ -85,7 +78,7 @@ class CrashAtCommitPointsIT {
         }
         List<String> replicas = tenant.createReplicas(master, name + "-r", 2);
 
-        Files.writeString(haltFile(), failpoint);
+        stack.haltAt(failpoint);
         long pausedPid = startJob(kind, master, replicas);
         JarProcess halted = stack.awaitTaskmanagerLine("FAILPOINT " + failpoint + " reached", RECOVERY);
 
@@ -99,18 +92,11 @@ class CrashAtCommitPointsIT {
         }
         halted.kill();
         // Only now: a point that leaves the file releases the thread it halted.
-        Files.writeString(haltFile(), "");
+        stack.releaseHalts();
         if (pausedPid > 0) {
             RedisProcesses.signal("CONT", pausedPid);
         }
-        Thread replacement = new Thread(() -> {
-            try {
-                stack.startTaskmanager();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "replacement-taskmanager");
-        replacement.start();
+        Thread replacement = stack.startTaskmanagerInBackground();
 
         JsonNode job = new SetProbe(trove).awaitJob(kind.equals("EJECT") ? master : replicas.get(0), kind, RECOVERY);
         assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");

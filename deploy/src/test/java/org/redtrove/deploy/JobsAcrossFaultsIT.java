@@ -2,7 +2,6 @@ package org.redtrove.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,13 +29,8 @@ class JobsAcrossFaultsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = ProcessStack.start(work, List.of("host-a", "host-b"), "redtrove.chaos.halt-file=" + haltFile());
-        stack.startTaskmanager();
+        stack = ProcessStack.startForCrashes(work, List.of("host-a", "host-b"));
         trove = stack.login();
-    }
-
-    private static Path haltFile() {
-        return work.resolve("failpoints");
     }
 
     @AfterAll
@@ -54,11 +48,11 @@ class JobsAcrossFaultsIT {
         try (Jedis redis = probe.tenant(master)) {
             redis.set("before", "attach");
         }
-        Files.writeString(haltFile(), "ATTACH_REPLICAS:follow-*:after-effect");
+        stack.haltAt("ATTACH_REPLICAS:follow-*:after-effect");
         String replica = tenant.requestReplicas(master, "attach-killed-r", 1).get(0);
         JarProcess halted = stack.awaitTaskmanagerLine("FAILPOINT ATTACH_REPLICAS:follow-" + replica, RECOVERY);
         halted.kill();
-        Files.writeString(haltFile(), "");
+        stack.releaseHalts();
         stack.startTaskmanager();
 
         JsonNode job = probe.awaitJob(master, "ATTACH_REPLICAS", RECOVERY);
@@ -71,14 +65,14 @@ class JobsAcrossFaultsIT {
 
     @Test
     void aCreateWhoseGuestRequestsMeetABrokerOutageIsBuiltOnceTheBrokerIsBack() throws Exception {
-        Files.writeString(haltFile(), "CREATE:place:after");
+        stack.haltAt("CREATE:place:after");
         var created = trove.trove("POST", "/instances", "{\"instance\":{\"name\":\"outage\",\"flavorRef\":\"1\"}}");
         assertThat(created.status()).as(created.body()).isEqualTo(200);
         String id = created.json().get("instance").get("id").asString();
         stack.awaitTaskmanagerLine("FAILPOINT CREATE:place:after reached", RECOVERY);
         stack.stopBroker();
         // The job goes on to its guest's prepare while the broker is away.
-        Files.writeString(haltFile(), "");
+        stack.releaseHalts();
         Thread.sleep(20_000);
         stack.startBroker();
 

@@ -24,6 +24,7 @@ import org.redtrove.embedded.SharedTestDatabase;
 public final class ProcessStack implements AutoCloseable {
 
     public static final String ADMIN = "operator";
+    private static final String FAILPOINTS = "failpoints";
 
     private final Path work;
     private final String database;
@@ -49,6 +50,51 @@ public final class ProcessStack implements AutoCloseable {
     public static ProcessStack start(Path work, List<String> hosts, String... taskmanagerProperties)
             throws Exception {
         return start(work, EmbeddedBroker.LOOPBACK, hosts, taskmanagerProperties);
+    }
+
+    /**
+     * A stack for crash scenarios: its taskmanagers read failpoints from a file ({@link #haltAt}),
+     * each time a job reaches a step, and a second taskmanager runs, to take over the jobs of one
+     * that is killed.
+     */
+    public static ProcessStack startForCrashes(Path work, List<String> hosts, String... taskmanagerProperties)
+            throws Exception {
+        List<String> properties = new ArrayList<>(List.of(taskmanagerProperties));
+        properties.add("redtrove.chaos.halt-file=" + work.resolve(FAILPOINTS));
+        ProcessStack stack = start(work, hosts, properties.toArray(String[]::new));
+        try {
+            stack.startTaskmanager();
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Halts any job that reaches one of these failpoints ({@code KIND:step:phase}, comma-separated,
+     * {@code *} for any characters) in whichever taskmanager runs it, until they are released.
+     */
+    public void haltAt(String failpoints) throws IOException {
+        Files.writeString(work.resolve(FAILPOINTS), failpoints);
+    }
+
+    /** Lets every job halted at a failpoint go on (in a taskmanager that is still alive). */
+    public void releaseHalts() throws IOException {
+        haltAt("");
+    }
+
+    /** Starts a taskmanager in a thread of its own, to stand in for a killed one; join it before the next. */
+    public Thread startTaskmanagerInBackground() {
+        Thread starting = new Thread(() -> {
+            try {
+                startTaskmanager();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "replacement-taskmanager");
+        starting.start();
+        return starting;
     }
 
     /**

@@ -35,15 +35,13 @@ public final class ChaosRun {
         }
         List<Scenario> scenarios = quick ? Scenario.quick() : Scenario.full();
         Path work = Files.createTempDirectory("redtrove-chaos");
-        Path haltFile = work.resolve("failpoints");
         Instant started = Instant.now();
         List<ChaosTrial.Result> results = new ArrayList<>();
         System.out.printf("Chaos run (%s): %d trials; processes and logs in %s%n", quick ? "quick" : "full",
                 scenarios.size(), work);
-        try (ProcessStack stack = ProcessStack.start(work, List.of("host-a", "host-b", "host-c"),
-                "redtrove.failover.block-period=1s", "redtrove.chaos.halt-file=" + haltFile)) {
-            stack.startTaskmanager();
-            ChaosTrial trial = new ChaosTrial(stack, haltFile, stack.login());
+        try (ProcessStack stack = ProcessStack.startForCrashes(work, List.of("host-a", "host-b", "host-c"),
+                "redtrove.failover.block-period=1s")) {
+            ChaosTrial trial = new ChaosTrial(stack, stack.login());
             for (Scenario scenario : scenarios) {
                 ChaosTrial.Result result = trial.run(scenario);
                 results.add(result);

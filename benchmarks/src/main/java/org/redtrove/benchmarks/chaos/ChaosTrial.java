@@ -1,7 +1,5 @@
 package org.redtrove.benchmarks.chaos;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,15 +35,13 @@ final class ChaosTrial {
     }
 
     private final ProcessStack stack;
-    private final Path haltFile;
     private final StackChecks checks;
     private final ChaosJobs jobs;
     private TroveHttp trove;
     private int trials;
 
-    ChaosTrial(ProcessStack stack, Path haltFile, TroveHttp trove) {
+    ChaosTrial(ProcessStack stack, TroveHttp trove) {
         this.stack = stack;
-        this.haltFile = haltFile;
         this.trove = trove;
         this.checks = new StackChecks(stack);
         this.jobs = new ChaosJobs(stack, trove, SETTLE);
@@ -61,7 +57,7 @@ final class ChaosTrial {
             subject = jobs.prepare(scenario.kind(), name);
             Map<JarProcess, Integer> before = failpointCounts(scenario);
             Timestamp since = checks.now();
-            Files.writeString(haltFile, scenario.failpoint());
+            stack.haltAt(scenario.failpoint());
             jobs.launch(subject);
             JarProcess halted = awaitFailpoint(scenario, before, Duration.ofSeconds(90));
             if (halted == null) {
@@ -100,15 +96,7 @@ final class ChaosTrial {
                 halted.kill();
                 release();
                 // Another taskmanager takes the job over once its lease lapses; a new one stands in.
-                Thread t = new Thread(() -> {
-                    try {
-                        stack.startTaskmanager();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }, "replacement-taskmanager");
-                t.start();
-                return t;
+                return stack.startTaskmanagerInBackground();
             }
             case GUESTAGENT -> {
                 String host = checks.hostOf(subject.victim);
@@ -169,7 +157,7 @@ final class ChaosTrial {
 
     private void release() {
         try {
-            Files.writeString(haltFile, "");
+            stack.releaseHalts();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
