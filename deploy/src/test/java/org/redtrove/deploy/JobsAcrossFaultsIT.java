@@ -10,13 +10,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.redtrove.embedded.SharedTestDatabase;
 import redis.clients.jedis.Jedis;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Jobs that meet a fault half-way and must still finish, as the chaos run found them not to: an
- * attach whose taskmanager dies at a replica's REPLICAOF, and a create whose guest requests meet
- * a broker outage. Separate processes of the packaged jar, two taskmanagers.
+ * attach whose taskmanager dies at a replica's REPLICAOF, a create whose guest requests meet a
+ * broker outage, and a promote whose step records meet a PostgreSQL restart. Separate processes of the packaged jar, two taskmanagers.
  */
 class JobsAcrossFaultsIT {
 
@@ -79,5 +80,35 @@ class JobsAcrossFaultsIT {
         JsonNode job = new SetProbe(trove).awaitJob(id, "CREATE", RECOVERY);
         assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
         new SetProbe(trove).assertApiMatchesRedis(List.of(id), null, null, RECOVERY);
+    }
+
+    @Test
+    void aPromoteWhoseStepRecordsMeetAPostgresRestartIsResumedNotFailed() throws Exception {
+        TenantSets tenant = new TenantSets(trove, RECOVERY);
+        SetProbe probe = new SetProbe(trove);
+        String master = tenant.createActive("pg-restart");
+        try (Jedis redis = probe.tenant(master)) {
+            redis.set("before", "restart");
+        }
+        List<String> replicas = tenant.createReplicas(master, "pg-restart-r", 2);
+        stack.haltAt("PROMOTE:repoint-*:after-effect");
+        var promote = trove.trove("POST", "/instances/" + replicas.get(0) + "/action",
+                "{\"promote_to_replica_source\":{}}");
+        assertThat(promote.status()).as(promote.body()).isEqualTo(202);
+        stack.awaitTaskmanagerLine("FAILPOINT PROMOTE:repoint-", RECOVERY);
+        // The re-pointed member's record meets a database that is going away.
+        SharedTestDatabase.restart(Duration.ofSeconds(10), () -> {
+            try {
+                stack.releaseHalts();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+
+        JsonNode job = probe.awaitJob(replicas.get(0), "PROMOTE", RECOVERY);
+        assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        List<String> members = new ArrayList<>(List.of(master));
+        members.addAll(replicas);
+        probe.assertApiMatchesRedis(members, "before", "restart", RECOVERY);
     }
 }
