@@ -72,7 +72,7 @@ public class JobRunner {
             log.info("{} job {} succeeded", job.kind(), jobId);
         } catch (RuntimeException e) {
             if (isDatabaseLoss(e)) {
-                throw databaseLost(job, (DataAccessException) e);
+                throw databaseLost(job, lossIn(e));
             }
             if (context != null && context.databaseLost() != null) {
                 // What failed was a record, not the job: judged now, a PostgreSQL restart fails it.
@@ -100,11 +100,26 @@ public class JobRunner {
      */
     /**
      * The database could not be reached or dropped the connection (a restart): not a verdict on
-     * the job. A constraint violation or bad SQL is one, and fails the job as before.
+     * the job. A constraint violation or bad SQL is one, and fails the job as before. Executors
+     * that carry on past one member's failure let such an error through instead.
      */
-    static boolean isDatabaseLoss(Throwable e) {
-        return e instanceof DataAccessResourceFailureException || e instanceof TransientDataAccessException
-                || e instanceof RecoverableDataAccessException;
+    public static boolean isDatabaseLoss(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof DataAccessResourceFailureException || t instanceof TransientDataAccessException
+                    || t instanceof RecoverableDataAccessException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The database loss in {@code e}'s causes (a parallel step's, say). */
+    private static DataAccessException lossIn(Throwable e) {
+        for (Throwable t = e; ; t = t.getCause()) {
+            if (t instanceof DataAccessException d && isDatabaseLoss(d)) {
+                return d;
+            }
+        }
     }
 
     private static DataAccessException databaseLost(Job job, DataAccessException e) {

@@ -17,6 +17,7 @@ import org.redtrove.taskmanager.jobs.Job;
 import org.redtrove.taskmanager.jobs.JobContext;
 import org.redtrove.taskmanager.jobs.JobExecutor;
 import org.redtrove.taskmanager.jobs.JobFailedException;
+import org.redtrove.taskmanager.jobs.JobRunner;
 import org.redtrove.taskmanager.sets.ReplicaSet;
 import org.redtrove.taskmanager.sets.ReplicaSetRepository;
 import org.redtrove.taskmanager.sets.SetFencing;
@@ -86,6 +87,9 @@ public class AttachReplicasExecutor implements JobExecutor {
                     attach(context, replica, source);
                     inSync.add(replica.id());
                 } catch (RuntimeException e) {
+                    if (JobRunner.isDatabaseLoss(e)) {
+                        throw e; // not this replica's failure: the job resumes once the database is back
+                    }
                     String message = e.getMessage() == null ? e.toString() : e.getMessage();
                     failures.add(replica.id() + ": " + message);
                     instances.setFault(replica.id(), TaskStatus.BUILDING_ERROR_REPLICA, message);

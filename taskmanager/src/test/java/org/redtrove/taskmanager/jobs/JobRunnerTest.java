@@ -49,6 +49,18 @@ class JobRunnerTest {
     }
 
     @Test
+    void aLostDatabaseInAParallelStepLeavesTheJobToBeResumed() {
+        // As an attach's replicas do: each in a thread of its own, joined.
+        JobRunner runner = runner(context -> java.util.concurrent.CompletableFuture.runAsync(() -> {
+            throw new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection");
+        }).join());
+
+        assertThatThrownBy(() -> runner.run(jobId)).isInstanceOf(DataAccessException.class);
+        assertThat(jobs.finished).isEmpty();
+        assertThat(failedCalls).isEmpty();
+    }
+
+    @Test
     void aJobThatFailsOnItsOwnIsStillFailed() {
         JobRunner runner = runner(context -> {
             throw new JobFailedException("no replica can take over");
