@@ -24,16 +24,23 @@ public final class ChaosRun {
 
     public static void main(String[] args) throws Exception {
         boolean quick = false;
+        String only = null;
         Path out = Path.of("benchmarks/results/chaos.json");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--out" -> out = Path.of(args[++i]);
+                case "--only" -> only = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (benchmarks/chaos [--quick] [--out FILE])");
+                        + " (benchmarks/chaos [--quick] [--only TEXT] [--out FILE])");
             }
         }
         List<Scenario> scenarios = quick ? Scenario.quick() : Scenario.full();
+        if (only != null) {
+            String text = only;
+            scenarios = scenarios.stream().filter(s -> (s.kind() + " " + s.fault().label + " " + s.step())
+                    .contains(text)).toList();
+        }
         Path work = Files.createTempDirectory("redtrove-chaos");
         Instant started = Instant.now();
         List<ChaosTrial.Result> results = new ArrayList<>();
