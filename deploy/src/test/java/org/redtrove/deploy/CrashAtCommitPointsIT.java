@@ -11,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import redis.clients.jedis.Jedis;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -72,10 +71,7 @@ class CrashAtCommitPointsIT {
         String kind = failpoint.substring(0, failpoint.indexOf(':'));
         String name = (kind + "-" + victim).toLowerCase();
         TenantSets tenant = new TenantSets(trove, RECOVERY);
-        String master = tenant.createActive(name);
-        try (Jedis redis = new SetProbe(trove).tenant(master)) {
-            redis.set("before", name);
-        }
+        String master = tenant.createActiveWith(name, "before", name);
         List<String> replicas = tenant.createReplicas(master, name + "-r", 2);
 
         stack.haltAt(failpoint);

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.redtrove.embedded.SharedTestDatabase;
-import redis.clients.jedis.Jedis;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -45,10 +44,7 @@ class JobsAcrossFaultsIT {
     void anAttachWhoseTaskmanagerDiesAtAReplicaofResumesFromItsRecordedSteps() throws Exception {
         TenantSets tenant = new TenantSets(trove, RECOVERY);
         SetProbe probe = new SetProbe(trove);
-        String master = tenant.createActive("attach-killed");
-        try (Jedis redis = probe.tenant(master)) {
-            redis.set("before", "attach");
-        }
+        String master = tenant.createActiveWith("attach-killed", "before", "attach");
         stack.haltAt("ATTACH_REPLICAS:follow-*:after-effect");
         String replica = tenant.requestReplicas(master, "attach-killed-r", 1).get(0);
         JarProcess halted = stack.awaitTaskmanagerLine("FAILPOINT ATTACH_REPLICAS:follow-" + replica, RECOVERY);
@@ -86,10 +82,7 @@ class JobsAcrossFaultsIT {
     void aPromoteWhoseStepRecordsMeetAPostgresRestartIsResumedNotFailed() throws Exception {
         TenantSets tenant = new TenantSets(trove, RECOVERY);
         SetProbe probe = new SetProbe(trove);
-        String master = tenant.createActive("pg-restart");
-        try (Jedis redis = probe.tenant(master)) {
-            redis.set("before", "restart");
-        }
+        String master = tenant.createActiveWith("pg-restart", "before", "restart");
         List<String> replicas = tenant.createReplicas(master, "pg-restart-r", 2);
         stack.haltAt("PROMOTE:repoint-*:after-effect");
         var promote = trove.trove("POST", "/instances/" + replicas.get(0) + "/action",

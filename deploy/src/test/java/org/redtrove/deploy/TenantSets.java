@@ -29,6 +29,15 @@ public final class TenantSets {
         return id;
     }
 
+    /** A new standalone instance, once ACTIVE, with {@code key} set to {@code value}; answers its id. */
+    public String createActiveWith(String name, String key, String value) throws Exception {
+        String id = createActive(name);
+        try (redis.clients.jedis.Jedis redis = new SetProbe(trove).tenant(id)) {
+            redis.set(key, value);
+        }
+        return id;
+    }
+
     /** Asks for {@code count} replicas of {@code master}; answers the ids of all its replicas. */
     public List<String> requestReplicas(String master, String name, int count) throws Exception {
         var reply = trove.trove("POST", "/instances", "{\"instance\":{\"name\":\"" + name + "\",\"replica_of\":\""
