@@ -2,7 +2,6 @@ package org.redtrove.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import redis.clients.jedis.Jedis;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -34,15 +32,9 @@ class CrashAtCommitPointsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        // Failpoints come from a file each taskmanager rereads, so none has to restart to get one.
-        stack = ProcessStack.start(work, List.of("host-a", "host-b", "host-c"),
-                "redtrove.failover.block-period=1s", "redtrove.chaos.halt-file=" + haltFile());
-        stack.startTaskmanager();
+        stack = ProcessStack.startForCrashes(work, List.of("host-a", "host-b", "host-c"),
+                "redtrove.failover.block-period=1s");
         trove = stack.login();
-    }
-
-    private static Path haltFile() {
-        return work.resolve("failpoints");
     }
 
     @AfterAll
@@ -78,38 +70,29 @@ class CrashAtCommitPointsIT {
     private void run(String failpoint, String victim) throws Exception {
         String kind = failpoint.substring(0, failpoint.indexOf(':'));
         String name = (kind + "-" + victim).toLowerCase();
-        String master = createActive(name);
-        try (Jedis redis = new SetProbe(trove).tenant(master)) {
-            redis.set("before", name);
-        }
-        List<String> replicas = createReplicas(master, name + "-r", 2);
+        TenantSets tenant = new TenantSets(trove, RECOVERY);
+        String master = tenant.createActiveWith(name, "before", name);
+        List<String> replicas = tenant.createReplicas(master, name + "-r", 2);
 
-        Files.writeString(haltFile(), failpoint);
+        stack.haltAt(failpoint);
         long pausedPid = startJob(kind, master, replicas);
         JarProcess halted = stack.awaitTaskmanagerLine("FAILPOINT " + failpoint + " reached", RECOVERY);
-        Files.writeString(haltFile(), "");
 
         switch (victim) {
-            case "guestagent" -> killAndRestartGuestOf(replicas.get(0));
+            case "guestagent" -> stack.killAndRestartGuest(hostOf(replicas.get(0)));
             case "api" -> {
-                stack.api().kill();
-                stack.startApi();
+                stack.killAndRestartApi();
                 trove = stack.login();
             }
             default -> { }
         }
         halted.kill();
+        // Only now: a point that leaves the file releases the thread it halted.
+        stack.releaseHalts();
         if (pausedPid > 0) {
-            signal("CONT", pausedPid);
+            RedisProcesses.signal("CONT", pausedPid);
         }
-        Thread replacement = new Thread(() -> {
-            try {
-                stack.startTaskmanager();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "replacement-taskmanager");
-        replacement.start();
+        Thread replacement = stack.startTaskmanagerInBackground();
 
         JsonNode job = new SetProbe(trove).awaitJob(kind.equals("EJECT") ? master : replicas.get(0), kind, RECOVERY);
         assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
@@ -144,7 +127,7 @@ class CrashAtCommitPointsIT {
             default -> {
                 // The master hangs: the set supervisor fails it over on its own.
                 long pid = RedisProcesses.serving(new SetProbe(trove).port(master)).get(0);
-                signal("STOP", pid);
+                RedisProcesses.signal("STOP", pid);
                 return pid;
             }
         }
@@ -154,37 +137,7 @@ class CrashAtCommitPointsIT {
         new SetProbe(trove).assertApiMatchesRedis(members, "before", seed, RECOVERY);
     }
 
-    private static void killAndRestartGuestOf(String instance) throws Exception {
-        String host = hostOf(instance);
-        stack.guest(host).kill();
-        stack.restartGuest(host, stack.portRange(host));
-    }
-
     private static String hostOf(String instance) throws Exception {
         return stack.hostOfPort(new SetProbe(trove).port(instance));
-    }
-
-    private static String createActive(String name) throws Exception {
-        var reply = trove.trove("POST", "/instances", "{\"instance\":{\"name\":\"" + name + "\",\"flavorRef\":\"1\"}}");
-        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-        String id = reply.json().get("instance").get("id").asString();
-        trove.awaitStatus(id, RECOVERY, "ACTIVE");
-        return id;
-    }
-
-    private static List<String> createReplicas(String master, String name, int count) throws Exception {
-        var reply = trove.trove("POST", "/instances", "{\"instance\":{\"name\":\"" + name + "\",\"replica_of\":\""
-                + master + "\",\"replica_count\":" + count + "}}");
-        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-        List<String> ids = new ArrayList<>();
-        new SetProbe(trove).view(master).get("replicas").forEach(r -> ids.add(r.get("id").asString()));
-        for (String id : ids) {
-            trove.awaitStatus(id, RECOVERY, "ACTIVE");
-        }
-        return ids;
-    }
-
-    private static void signal(String name, long pid) throws Exception {
-        new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor();
     }
 }

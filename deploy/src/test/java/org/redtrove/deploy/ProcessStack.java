@@ -24,10 +24,11 @@ import org.redtrove.embedded.SharedTestDatabase;
 public final class ProcessStack implements AutoCloseable {
 
     public static final String ADMIN = "operator";
+    private static final String FAILPOINTS = "failpoints";
 
     private final Path work;
     private final String database;
-    private final EmbeddedBroker broker;
+    private EmbeddedBroker broker;
     private final String prefix;
     private final int apiPort;
     private final String adminPassword = PrivateFiles.newSecret();
@@ -52,6 +53,51 @@ public final class ProcessStack implements AutoCloseable {
     }
 
     /**
+     * A stack for crash scenarios: its taskmanagers read failpoints from a file ({@link #haltAt}),
+     * each time a job reaches a step, and a second taskmanager runs, to take over the jobs of one
+     * that is killed.
+     */
+    public static ProcessStack startForCrashes(Path work, List<String> hosts, String... taskmanagerProperties)
+            throws Exception {
+        List<String> properties = new ArrayList<>(List.of(taskmanagerProperties));
+        properties.add("redtrove.chaos.halt-file=" + work.resolve(FAILPOINTS));
+        ProcessStack stack = start(work, hosts, properties.toArray(String[]::new));
+        try {
+            stack.startTaskmanager();
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Halts any job that reaches one of these failpoints ({@code KIND:step:phase}, comma-separated,
+     * {@code *} for any characters) in whichever taskmanager runs it, until they are released.
+     */
+    public void haltAt(String failpoints) throws IOException {
+        Files.writeString(work.resolve(FAILPOINTS), failpoints);
+    }
+
+    /** Lets every job halted at a failpoint go on (in a taskmanager that is still alive). */
+    public void releaseHalts() throws IOException {
+        haltAt("");
+    }
+
+    /** Starts a taskmanager in a thread of its own, to stand in for a killed one; join it before the next. */
+    public Thread startTaskmanagerInBackground() {
+        Thread starting = new Thread(() -> {
+            try {
+                startTaskmanager();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "replacement-taskmanager");
+        starting.start();
+        return starting;
+    }
+
+    /**
      * With the broker on {@code brokerAddress}: a bridge's, for guest agents in network namespaces
      * ({@link #startGuestOn}). Every process reaches it there.
      */
@@ -67,7 +113,9 @@ public final class ProcessStack implements AutoCloseable {
                     "redtrove.taskmanager.lease-renewal=1s", "redtrove.taskmanager.recovery-interval=1s"));
             stack.taskmanagerProperties.addAll(List.of(taskmanagerProperties));
             stack.startTaskmanager();
-            int range = 21000;
+            // A block of its own, so that a chaos run or a benchmark beside the test suite seldom
+            // meets a stack on the same ports (the guest only skips ports bound at allocation).
+            int range = 21000 + 500 * java.util.concurrent.ThreadLocalRandom.current().nextInt(16);
             for (String host : hosts) {
                 stack.startGuest(host, range + "-" + (range + 99));
                 range += 100;
@@ -78,6 +126,16 @@ public final class ProcessStack implements AutoCloseable {
             stack.close();
             throw e;
         }
+    }
+
+    /** Stops the broker: every connection to it breaks, and every message in it is lost. */
+    public void stopBroker() {
+        broker.close();
+    }
+
+    /** Starts the broker again, empty, on the same port with the same password. */
+    public void startBroker() throws Exception {
+        broker = broker.startAgain();
     }
 
     private Map<String, String> env() {
@@ -129,7 +187,7 @@ public final class ProcessStack implements AutoCloseable {
 
     public JarProcess startGuest(String host, String portRange) throws IOException, InterruptedException {
         JarProcess guest = JarProcess.start(work, env(), "guestagent",
-                "--redtrove.guest.data-dir=" + work.resolve("guest-" + host),
+                "--redtrove.guest.data-dir=" + guestDataDir(host),
                 "--redtrove.guest.host-id=" + host, "--redtrove.guest.host-name=" + host,
                 "--redtrove.guest.port-range=" + portRange);
         guest.awaitLine("heartbeating to", Duration.ofSeconds(120));
@@ -174,6 +232,23 @@ public final class ProcessStack implements AutoCloseable {
     /** Starts the guest agent of {@code host} again, on the same data dir (after a kill). */
     public JarProcess restartGuest(String host, String portRange) throws IOException, InterruptedException {
         return startGuest(host, portRange);
+    }
+
+    /** SIGKILL to the guest agent of {@code host}, then the agent again on the same data dir. */
+    public JarProcess killAndRestartGuest(String host) throws IOException, InterruptedException {
+        guest(host).kill();
+        return restartGuest(host, portRange(host));
+    }
+
+    /** SIGKILL to the api, then a new api on the same port; log in again afterwards. */
+    public JarProcess killAndRestartApi() throws Exception {
+        api.kill();
+        return startApi();
+    }
+
+    /** The data dir of the guest agent of {@code host} (see {@link AgentAccess#instanceDir}). */
+    public Path guestDataDir(String host) {
+        return work.resolve("guest-" + host);
     }
 
     public JarProcess startApi() throws Exception {

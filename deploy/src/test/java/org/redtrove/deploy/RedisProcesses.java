@@ -33,6 +33,11 @@ public final class RedisProcesses {
         }
     }
 
+    /** Sends the signal {@code name} (STOP, CONT) to the process. */
+    public static void signal(String name, long pid) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor();
+    }
+
     /** True when the pid is a redis-server (pids are reused; a stale pid file may name anything). */
     public static boolean isRedis(long pid) {
         return cmdline(Path.of("/proc", Long.toString(pid))).contains("redis-server");

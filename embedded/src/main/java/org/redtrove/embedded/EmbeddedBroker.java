@@ -23,12 +23,14 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static final String LOOPBACK = "127.0.0.1";
 
     private final SystemLauncher launcher;
+    private final Path workDir;
     private final String address;
     private final int port;
     private final String password;
 
-    private EmbeddedBroker(SystemLauncher launcher, String address, int port, String password) {
+    private EmbeddedBroker(SystemLauncher launcher, Path workDir, String address, int port, String password) {
         this.launcher = launcher;
+        this.workDir = workDir;
         this.address = address;
         this.port = port;
         this.password = password;
@@ -75,7 +77,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw new IOException("The embedded AMQP broker did not start: " + failure.get().getMessage(),
                     failure.get());
         }
-        return new EmbeddedBroker(launcher, bindAddress, port, password);
+        return new EmbeddedBroker(launcher, workDir, bindAddress, port, password);
     }
 
     public int port() {
@@ -89,6 +91,14 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** The broker's URL with its credentials, for Spring's spring.rabbitmq.addresses. */
     public String url() {
         return "amqp://" + USER + ":" + password + "@" + address + ":" + port;
+    }
+
+    /**
+     * A broker like this one, after {@link #close}: same address, port and password, and empty,
+     * as a restarted in-memory broker is. The chaos run's broker outage ends with it.
+     */
+    public EmbeddedBroker startAgain() throws Exception {
+        return start(workDir, address, port, password);
     }
 
     @Override

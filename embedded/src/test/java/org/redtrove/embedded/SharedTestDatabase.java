@@ -52,6 +52,21 @@ public final class SharedTestDatabase {
         }
     }
 
+    /**
+     * Stops the shared PostgreSQL, waits {@code down}, and starts it again on the same port and
+     * data, as a database server restart looks to its clients: every connection breaks, and new
+     * ones succeed once it is back; {@code whileDown} runs as soon as it is down. For the chaos run; a test class that uses it has the server
+     * to itself.
+     */
+    public static synchronized void restart(java.time.Duration down, Runnable whileDown) throws Exception {
+        EmbeddedDatabase running = get();
+        int port = running.port();
+        running.close();
+        whileDown.run();
+        Thread.sleep(down.toMillis());
+        instance = EmbeddedDatabase.start(home, port);
+    }
+
     private static synchronized void stop() {
         try {
             instance.close();

@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param buildTimeout    how long a new instance may take to answer before it is put in ERROR
  * @param guestRpcTimeout how long to wait for a guest agent's answer to one request
  * @param hostFreshness   a host whose last heartbeat is older than this gets no new instances
+ * @param brokerOutageWait how long a guest request waits for the broker to come back (and for the
+ *                        guest to reconnect) before the job is failed
  */
 @ConfigurationProperties("redtrove.taskmanager")
 public record TaskManagerProperties(
@@ -20,5 +22,6 @@ public record TaskManagerProperties(
         @DefaultValue("30s") Duration jobLease,
         @DefaultValue("120s") Duration buildTimeout,
         @DefaultValue("15s") Duration guestRpcTimeout,
-        @DefaultValue("10s") Duration hostFreshness) {
+        @DefaultValue("10s") Duration hostFreshness,
+        @DefaultValue("120s") Duration brokerOutageWait) {
 }

@@ -1,5 +1,6 @@
 package org.redtrove.taskmanager.guest;
 
+import com.rabbitmq.client.ShutdownSignalException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -8,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.redtrove.common.GuestReply;
 import org.redtrove.common.GuestRequest;
 import org.redtrove.common.Queues;
@@ -20,6 +22,8 @@ import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.connection.Connection;
+import org.springframework.amqp.rabbit.connection.ConnectionListener;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
@@ -27,6 +31,13 @@ import org.springframework.stereotype.Component;
  * Request/reply to guest agents over plain AMQP: the request goes to the host's queue with
  * reply-to set to this process's reply queue and a correlation id; the reply completes the
  * matching future. No broker-specific reply pseudo-queue, so Qpid and RabbitMQ behave alike.
+ *
+ * <p>A broker outage delays a request instead of failing its job (DESIGN.md decision 2): while the
+ * broker is unreachable the request is sent again, and so it is when no reply came and the broker
+ * was lost meanwhile, since a restarted broker starts empty (the request, the guest's queue and
+ * our reply queue gone until each side reconnects). Guest requests are idempotent, so a request
+ * that did run and whose reply was lost is harmless to repeat. This lasts up to
+ * {@code broker-outage-wait} after the broker was last seen gone.
  */
 @Component
 public class GuestClient {
@@ -36,12 +47,36 @@ public class GuestClient {
     private final RabbitTemplate rabbit;
     private final Messaging messaging;
     private final Duration defaultTimeout;
+    private final Duration outageWait;
     private final Map<String, CompletableFuture<GuestReply>> pending = new ConcurrentHashMap<>();
+    /** When this process last lost its broker connection or failed to send (nanoTime), or 0. */
+    private final AtomicLong brokerLostAt = new AtomicLong();
 
     public GuestClient(RabbitTemplate rabbit, Messaging messaging, TaskManagerProperties properties) {
         this.rabbit = rabbit;
         this.messaging = messaging;
         this.defaultTimeout = properties.guestRpcTimeout();
+        this.outageWait = properties.brokerOutageWait();
+        rabbit.getConnectionFactory().addConnectionListener(new ConnectionListener() {
+            @Override
+            public void onCreate(Connection connection) {
+            }
+
+            @Override
+            public void onShutDown(ShutdownSignalException signal) {
+                brokerLost();
+            }
+        });
+    }
+
+    private void brokerLost() {
+        brokerLostAt.set(System.nanoTime());
+    }
+
+    /** True while the broker was last seen gone within {@code broker-outage-wait}, after {@code since}. */
+    private boolean inOutage(long since) {
+        long lost = brokerLostAt.get();
+        return lost != 0 && lost - since >= 0 && System.nanoTime() - lost < outageWait.toNanos();
     }
 
     public GuestReply call(String hostId, GuestRequest request) {
@@ -54,6 +89,31 @@ public class GuestClient {
      * @throws GuestUnavailableException when the guest does not answer within the timeout
      */
     public GuestReply call(String hostId, GuestRequest request, Duration timeout) {
+        long started = System.nanoTime();
+        while (true) {
+            long attempt = System.nanoTime();
+            try {
+                return attempt(hostId, request, timeout);
+            } catch (AmqpException e) {
+                brokerLost();
+                if (!inOutage(started)) {
+                    throw new GuestUnavailableException("Could not reach the message broker: " + e.getMessage());
+                }
+                log.info("The broker is unreachable; {} to host {} waits for it ({})", opName(request), hostId,
+                        e.getMessage());
+                sleep(500);
+            } catch (TimeoutException e) {
+                if (!inOutage(attempt)) {
+                    throw new GuestUnavailableException("The guest agent of host " + hostId + " did not answer "
+                            + opName(request) + " within " + timeout.toSeconds() + " s.");
+                }
+                log.info("No answer to {} from host {} across a broker outage; sending it again",
+                        opName(request), hostId);
+            }
+        }
+    }
+
+    private GuestReply attempt(String hostId, GuestRequest request, Duration timeout) throws TimeoutException {
         String correlationId = UUID.randomUUID().toString();
         CompletableFuture<GuestReply> future = new CompletableFuture<>();
         pending.put(correlationId, future);
@@ -67,11 +127,6 @@ public class GuestClient {
             props.setHeader(Queues.DEADLINE_HEADER, System.currentTimeMillis() + timeout.toMillis());
             rabbit.send("", Queues.guest(messaging.prefix(), hostId), new Message(Wire.encode(request), props));
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new GuestUnavailableException("The guest agent of host " + hostId + " did not answer "
-                    + opName(request) + " within " + timeout.toSeconds() + " s.");
-        } catch (AmqpException e) {
-            throw new GuestUnavailableException("Could not reach the message broker: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GuestUnavailableException("Interrupted while waiting for host " + hostId + ".");
@@ -79,6 +134,15 @@ public class GuestClient {
             throw new GuestUnavailableException(String.valueOf(e.getCause()));
         } finally {
             pending.remove(correlationId);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GuestUnavailableException("Interrupted while waiting for the broker.");
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.redtrove.common.JobKind;
 import org.slf4j.Logger;
@@ -20,8 +21,11 @@ import org.springframework.stereotype.Component;
  * {@code before} a step runs, {@code after-effect} once its effect is done but before it is
  * recorded, {@code after} once it is recorded. With {@code redtrove.chaos.halt-file} the points
  * are read from that file (the same syntax) each time a step is reached, so a test can move them
- * without restarting the taskmanager. Both empty (the default) in production, where
- * {@link #reached} does nothing.
+ * without restarting the taskmanager, and a thread halted by the file goes on once its point is
+ * no longer there: the chaos run kills another process (an agent, the api) at that moment and lets
+ * the same job continue. A {@code *} in a point stands for any characters, for steps named after
+ * an instance ({@code ATTACH_REPLICAS:follow-*:after}). Both empty (the default) in production,
+ * where {@link #reached} does nothing.
  */
 @Component
 public class Failpoints {
@@ -52,22 +56,35 @@ public class Failpoints {
                 .collect(Collectors.toSet());
     }
 
-    /** Blocks the calling job thread forever when this point is configured to halt. */
+    /**
+     * Blocks the calling job thread when this point is configured to halt: for good when it comes
+     * from {@code redtrove.chaos.halt}, until it leaves the file when it comes from the file.
+     */
     public void reached(JobKind kind, String step, Phase phase) {
         if (halts.isEmpty() && haltFile == null) {
             return;
         }
         String point = kind + ":" + step + ":" + phase.label;
-        if (!halts.contains(point) && !fromFile().contains(point)) {
+        boolean forGood = matches(halts, point);
+        if (!forGood && !matches(fromFile(), point)) {
             return;
         }
         log.warn("FAILPOINT {} reached; this job's thread halts here", point);
         try {
-            Thread.sleep(Long.MAX_VALUE);
+            while (forGood || matches(fromFile(), point)) {
+                Thread.sleep(100);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JobFailedException("Interrupted at failpoint " + point + ".");
         }
+        log.warn("FAILPOINT {} released", point);
+    }
+
+    private static boolean matches(Set<String> patterns, String point) {
+        return patterns.stream().anyMatch(p -> p.equals(point)
+                || (p.contains("*") && point.matches(Arrays.stream(p.split("\\*", -1)).map(Pattern::quote)
+                .collect(Collectors.joining(".*")))));
     }
 
     private Set<String> fromFile() {

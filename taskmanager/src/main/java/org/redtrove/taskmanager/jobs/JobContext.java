@@ -3,6 +3,7 @@ package org.redtrove.taskmanager.jobs;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.redtrove.common.Wire;
+import org.springframework.dao.DataAccessException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -10,6 +11,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * resumed run skips them, so a redelivered job continues where the previous attempt stopped
  * instead of repeating it. Each step must still be idempotent itself: a crash can come after a
  * step's effect and before its record.
+ *
+ * <p>A record that the database refuses (it restarted, it is away) is remembered: the executor
+ * may catch that error as if the step had failed, but the attempt is then resumed once the
+ * database is back rather than judged (see {@link JobRunner}).
  */
 public final class JobContext {
 
@@ -21,6 +26,7 @@ public final class JobContext {
     private final TransactionTemplate tx;
     private final Failpoints failpoints;
     private final Set<String> completed;
+    private volatile DataAccessException databaseLost;
 
     JobContext(Job job, JobRepository jobs, TransactionTemplate tx, Failpoints failpoints) {
         this.job = job;
@@ -58,7 +64,7 @@ public final class JobContext {
         failpoints.reached(job.kind(), name, Failpoints.Phase.BEFORE);
         T value = body.get();
         failpoints.reached(job.kind(), name, Failpoints.Phase.AFTER_EFFECT);
-        jobs.recordProgress(job.id(), key, value);
+        recording(() -> jobs.recordProgress(job.id(), key, value));
         done(name);
         failpoints.reached(job.kind(), name, Failpoints.Phase.AFTER);
         return value;
@@ -76,12 +82,12 @@ public final class JobContext {
         }
         String key = RESULT + name;
         failpoints.reached(job.kind(), name, Failpoints.Phase.BEFORE);
-        T value = tx.execute(status -> {
+        T value = recording(() -> tx.execute(status -> {
             T result = body.get();
             jobs.recordProgress(job.id(), key, result);
             jobs.stepDone(job.id(), name);
             return result;
-        });
+        }));
         completed.add(name);
         failpoints.reached(job.kind(), name, Failpoints.Phase.AFTER);
         return value;
@@ -97,7 +103,12 @@ public final class JobContext {
 
     /** Records a figure or a decision on the job, for the user and for a resumed run. */
     public void progress(String key, Object value) {
-        jobs.recordProgress(job.id(), key, value);
+        recording(() -> jobs.recordProgress(job.id(), key, value));
+    }
+
+    /** The database error that interrupted a record of this attempt, or null. */
+    DataAccessException databaseLost() {
+        return databaseLost;
     }
 
     /** True when an earlier attempt, or this one, completed the named step. */
@@ -121,7 +132,25 @@ public final class JobContext {
     }
 
     private void done(String name) {
-        jobs.stepDone(job.id(), name);
+        recording(() -> jobs.stepDone(job.id(), name));
         completed.add(name);
+    }
+
+    private void recording(Runnable write) {
+        recording(() -> {
+            write.run();
+            return null;
+        });
+    }
+
+    private <T> T recording(Supplier<T> write) {
+        try {
+            return write.get();
+        } catch (DataAccessException e) {
+            if (JobRunner.isDatabaseLoss(e)) {
+                databaseLost = e;
+            }
+            throw e;
+        }
     }
 }

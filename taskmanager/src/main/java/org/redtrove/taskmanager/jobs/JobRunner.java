@@ -13,6 +13,10 @@ import org.redtrove.taskmanager.TaskManagerProperties;
 import org.redtrove.taskmanager.amqp.Messaging;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -56,15 +60,24 @@ public class JobRunner {
         if (!running.add(jobId)) {
             return; // another consumer thread of this process claimed it at the same moment
         }
+        JobContext context = null;
         try {
             if (executor == null) {
                 throw new JobFailedException("This taskmanager cannot run " + job.kind() + " jobs.");
             }
             log.info("Running {} job {} (attempt {})", job.kind(), jobId, job.attempts());
-            executor.execute(new JobContext(job, jobs, tx, failpoints));
+            context = new JobContext(job, jobs, tx, failpoints);
+            executor.execute(context);
             jobs.finish(jobId, JobState.SUCCEEDED, null);
             log.info("{} job {} succeeded", job.kind(), jobId);
         } catch (RuntimeException e) {
+            if (isDatabaseLoss(e)) {
+                throw databaseLost(job, lossIn(e));
+            }
+            if (context != null && context.databaseLost() != null) {
+                // What failed was a record, not the job: judged now, a PostgreSQL restart fails it.
+                throw databaseLost(job, context.databaseLost());
+            }
             String error = e instanceof JobFailedException ? e.getMessage() : describe(e);
             log.warn("{} job {} failed: {}", job.kind(), jobId, error,
                     e instanceof JobFailedException ? null : e);
@@ -78,6 +91,41 @@ public class JobRunner {
         } finally {
             running.remove(jobId);
         }
+    }
+
+    /**
+     * The database went away during the attempt: nothing is decided, the lease lapses and the job
+     * is resumed from its recorded steps (JobRecovery), as after a crash of this process. The
+     * error goes on to the listener, which puts the message back.
+     */
+    /**
+     * The database could not be reached or dropped the connection (a restart): not a verdict on
+     * the job. A constraint violation or bad SQL is one, and fails the job as before. Executors
+     * that carry on past one member's failure let such an error through instead.
+     */
+    public static boolean isDatabaseLoss(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof DataAccessResourceFailureException || t instanceof TransientDataAccessException
+                    || t instanceof RecoverableDataAccessException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The database loss in {@code e}'s causes (a parallel step's, say). */
+    private static DataAccessException lossIn(Throwable e) {
+        for (Throwable t = e; ; t = t.getCause()) {
+            if (t instanceof DataAccessException d && isDatabaseLoss(d)) {
+                return d;
+            }
+        }
+    }
+
+    private static DataAccessException databaseLost(Job job, DataAccessException e) {
+        log.warn("{} job {} lost the database; it resumes from its recorded steps: {}", job.kind(), job.id(),
+                e.getMessage());
+        return e;
     }
 
     @Scheduled(fixedDelayString = "${redtrove.taskmanager.lease-renewal:5s}")

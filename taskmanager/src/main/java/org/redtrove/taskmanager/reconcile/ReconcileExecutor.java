@@ -22,6 +22,7 @@ import org.redtrove.taskmanager.jobs.Job;
 import org.redtrove.taskmanager.jobs.JobContext;
 import org.redtrove.taskmanager.jobs.JobExecutor;
 import org.redtrove.taskmanager.jobs.JobFailedException;
+import org.redtrove.taskmanager.jobs.JobRunner;
 import org.redtrove.taskmanager.replication.ReplicaObservation;
 import org.redtrove.taskmanager.replication.ReplicationGuests;
 import org.redtrove.taskmanager.sets.ReplicaSet;
@@ -93,6 +94,9 @@ public class ReconcileExecutor implements JobExecutor {
             try {
                 context.step(stepName(repair), () -> apply(repair, member, master, set, replicationPassword));
             } catch (RuntimeException e) {
+                if (JobRunner.isDatabaseLoss(e)) {
+                    throw e; // not this repair's failure: the job resumes once the database is back
+                }
                 failures.add(repair.instanceId() + ": " + e.getMessage());
             }
         }

@@ -17,6 +17,7 @@ import org.redtrove.taskmanager.jobs.Job;
 import org.redtrove.taskmanager.jobs.JobContext;
 import org.redtrove.taskmanager.jobs.JobExecutor;
 import org.redtrove.taskmanager.jobs.JobFailedException;
+import org.redtrove.taskmanager.jobs.JobRunner;
 import org.redtrove.taskmanager.sets.ReplicaSet;
 import org.redtrove.taskmanager.sets.ReplicaSetRepository;
 import org.redtrove.taskmanager.sets.SetFencing;
@@ -83,9 +84,12 @@ public class AttachReplicasExecutor implements JobExecutor {
         try {
             guests.runParallel(pending.stream().<Runnable>map(replica -> () -> {
                 try {
-                    attach(replica, source);
+                    attach(context, replica, source);
                     inSync.add(replica.id());
                 } catch (RuntimeException e) {
+                    if (JobRunner.isDatabaseLoss(e)) {
+                        throw e; // not this replica's failure: the job resumes once the database is back
+                    }
                     String message = e.getMessage() == null ? e.toString() : e.getMessage();
                     failures.add(replica.id() + ": " + message);
                     instances.setFault(replica.id(), TaskStatus.BUILDING_ERROR_REPLICA, message);
@@ -104,13 +108,19 @@ public class AttachReplicasExecutor implements JobExecutor {
         }
     }
 
-    private void attach(Instance replica, Instance source) {
-        String hostId = builder.placeOrKeep(replica, Set.of(source.hostId()));
-        builder.prepare(instances.get(replica.id()), hostId);
+    /**
+     * Each replica's placement, prepare and REPLICAOF are steps of their own, named after it, so a
+     * resumed job neither places a replica twice nor repeats what its guest already did.
+     */
+    private void attach(JobContext context, Instance replica, Instance source) {
+        String hostId = context.step("place-" + replica.id(), String.class,
+                () -> builder.placeOrKeep(replica, Set.of(source.hostId())));
+        context.step("prepare-" + replica.id(), () -> builder.prepare(instances.get(replica.id()), hostId));
         Instance placed = instances.get(replica.id());
         builder.awaitRunning(placed, properties.buildTimeout());
         ReplicaSet set = sets.get(source.replicaSetId());
-        guests.follow(placed, instances.get(set.masterId()), set.membership(), sets.replicationPassword(set.id()));
+        context.step("follow-" + replica.id(), () -> guests.follow(placed, instances.get(set.masterId()),
+                set.membership(), sets.replicationPassword(set.id())));
         // The source's offset now: every write acknowledged before the attach is below it.
         long target = guests.describe(source).replication().processedOffset();
         awaitInSync(placed, target);

@@ -17,6 +17,7 @@ import org.redtrove.taskmanager.jobs.Job;
 import org.redtrove.taskmanager.jobs.JobContext;
 import org.redtrove.taskmanager.jobs.JobExecutor;
 import org.redtrove.taskmanager.jobs.JobFailedException;
+import org.redtrove.taskmanager.jobs.JobRunner;
 import org.redtrove.taskmanager.replication.SwitchoverPlan.AwaitCatchUp;
 import org.redtrove.taskmanager.replication.SwitchoverPlan.CommitEpoch;
 import org.redtrove.taskmanager.replication.SwitchoverPlan.DemoteOldMaster;
@@ -160,6 +161,9 @@ public class PromoteExecutor implements JobExecutor {
                     context.step("demote-old-master", () -> guests.follow(members.get(d.oldMaster()),
                             members.get(d.newMaster()), membership, replicationPassword));
                 } catch (RuntimeException e) {
+                    if (JobRunner.isDatabaseLoss(e)) {
+                        throw e;
+                    }
                     failures.add(new Repointing.Failure(d.oldMaster(), e.getMessage()));
                 }
             } else if (step instanceof PromoteCandidate p) {

@@ -12,6 +12,7 @@ import org.redtrove.common.TaskStatus;
 import org.redtrove.taskmanager.instances.Instance;
 import org.redtrove.taskmanager.instances.InstanceRepository;
 import org.redtrove.taskmanager.jobs.JobContext;
+import org.redtrove.taskmanager.jobs.JobRunner;
 import org.springframework.stereotype.Component;
 
 /**
@@ -51,6 +52,9 @@ public class Repointing {
                 context.step(entry.getKey(),
                         () -> guests.follow(member, newMaster, membership, replicationPassword));
             } catch (RuntimeException e) {
+                if (JobRunner.isDatabaseLoss(e)) {
+                    throw e; // not this member's failure: the job resumes once the database is back
+                }
                 failures.add(new Failure(member.id(), e.getMessage()));
                 instances.setFault(member.id(), errorTask, e.getMessage());
             }
