@@ -94,11 +94,6 @@ public class JobRunner {
     }
 
     /**
-     * The database went away during the attempt: nothing is decided, the lease lapses and the job
-     * is resumed from its recorded steps (JobRecovery), as after a crash of this process. The
-     * error goes on to the listener, which puts the message back.
-     */
-    /**
      * The database could not be reached or dropped the connection (a restart): not a verdict on
      * the job. A constraint violation or bad SQL is one, and fails the job as before. Executors
      * that carry on past one member's failure let such an error through instead.
@@ -122,6 +117,11 @@ public class JobRunner {
         }
     }
 
+    /**
+     * The database went away during the attempt: nothing is decided, the lease lapses and the job
+     * is resumed from its recorded steps (JobRecovery), as after a crash of this process. The
+     * error goes on to the listener, which puts the message back.
+     */
     private static DataAccessException databaseLost(Job job, DataAccessException e) {
         log.warn("{} job {} lost the database; it resumes from its recorded steps: {}", job.kind(), job.id(),
                 e.getMessage());
