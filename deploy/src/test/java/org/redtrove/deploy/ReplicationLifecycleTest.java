@@ -502,7 +502,7 @@ class ReplicationLifecycleTest {
         String big = "b".repeat(100_000);
         try (Jedis redis = redis(source)) {
             for (int i = 0; i < 300; i++) {
-                redis.set("b-" + i, big + i);
+                SetProbe.setWhenTaken(redis, "b-" + i, big + i); // a loaded host may fence it a moment
             }
         }
         awaitValue(first, "b-299", big + 299);

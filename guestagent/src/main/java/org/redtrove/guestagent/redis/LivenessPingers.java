@@ -133,12 +133,15 @@ final class LivenessPingers implements AutoCloseable {
             for (ReplicationInfo.ReplicaLink r : fence.replicasToPing(nowMillis)) {
                 String key = r.ip() + ":" + r.port();
                 listed.add(key);
-                replicas.computeIfAbsent(key, k -> new Link()).ping(
+                boolean sent = replicas.computeIfAbsent(key, k -> new Link()).ping(
                         new RedisEndpoint(r.ip(), r.port(), null, null, unresponsiveAfter), answer -> {
                             if (answer != Probe.Answer.NO_ANSWER) {
-                                fence.answered(System.currentTimeMillis());
+                                fence.answered();
                             }
                         });
+                if (sent) {
+                    fence.asked(nowMillis);
+                }
             }
             replicas.entrySet().removeIf(e -> {
                 boolean gone = !listed.contains(e.getKey());
@@ -167,9 +170,10 @@ final class LivenessPingers implements AutoCloseable {
         private volatile Jedis connection;
         private volatile RedisEndpoint connectedTo;
 
-        void ping(RedisEndpoint target, Consumer<Probe.Answer> onAnswer) {
+        /** Sends a PING unless one is still waiting; true when it sent one. */
+        boolean ping(RedisEndpoint target, Consumer<Probe.Answer> onAnswer) {
             if (!inFlight.compareAndSet(false, true)) {
-                return;
+                return false;
             }
             try {
                 pings.execute(() -> {
@@ -179,8 +183,10 @@ final class LivenessPingers implements AutoCloseable {
                         inFlight.set(false);
                     }
                 });
+                return true;
             } catch (RejectedExecutionException e) {
                 inFlight.set(false); // shutting down
+                return false;
             }
         }
 

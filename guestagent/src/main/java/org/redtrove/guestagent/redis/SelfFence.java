@@ -16,9 +16,12 @@ import org.slf4j.LoggerFactory;
  * in whole seconds and recounts once a second, so a master cut off from every replica keeps taking
  * writes for 1 to 3 s: past the 1 s after which the taskmanager may promote one of them. Its agent
  * therefore PINGs each replica the master lists (any reply, even NOAUTH, is a replica it can reach)
- * and, once none has answered for {@code after}, raises min-replicas-to-write out of reach, so the
- * master refuses every write with NOREPLICAS at once. It lowers it back to the set's fencing as soon
- * as a replica answers, or when the instance stops being a fenced master.
+ * and, once a PING has gone unanswered by every one of them for {@code after}, raises
+ * min-replicas-to-write out of reach, so the master refuses every write with NOREPLICAS at once. It
+ * lowers it back to the set's fencing as soon as a replica answers, or when the instance stops being
+ * a fenced master. A master that lists no replica at all is left to Redis, which refuses writes then.
+ * The price is availability: a host so loaded that its replicas cannot answer for that long refuses
+ * writes for a moment too.
  *
  * <p>Live only: the instance's file keeps the set's fencing, which a restarted Redis reads. The
  * decisions are made on the liveness clock's thread, and the Redis commands run on the ping pool,
@@ -33,7 +36,12 @@ final class SelfFence {
 
     private final ManagedInstance instance;
     private final long afterMillis;
-    private volatile long lastHeard;
+    /**
+     * When the first PING to a replica that is still unanswered was sent, or 0 when the last one
+     * sent was answered: silence counts from a question asked, so an agent that could not even
+     * send (its own process starved of CPU) does not take that for its replicas' silence.
+     */
+    private volatile long unansweredSince;
     private volatile boolean watching;
     private volatile boolean fenced;
     /** Set when the fence is to be lowered, until Redis has taken the set's fencing back. */
@@ -58,7 +66,7 @@ final class SelfFence {
         boolean fencedMaster = afterMillis > 0 && info != null && !info.isReplica()
                 && configured() > 0 && !instance.held();
         if (fencedMaster && !watching) {
-            lastHeard = nowMillis;
+            unansweredSince = 0;
         }
         watching = fencedMaster;
         if (!fencedMaster) {
@@ -74,9 +82,16 @@ final class SelfFence {
         return both;
     }
 
+    /** A PING went out to a replica. */
+    void asked(long nowMillis) {
+        if (unansweredSince == 0) {
+            unansweredSince = nowMillis;
+        }
+    }
+
     /** A replica answered a PING. */
-    void answered(long nowMillis) {
-        lastHeard = Math.max(lastHeard, nowMillis);
+    void answered() {
+        unansweredSince = 0;
     }
 
     /**
@@ -89,12 +104,13 @@ final class SelfFence {
         if (busy.get()) {
             return null;
         }
-        boolean cutOff = watching && nowMillis - lastHeard > afterMillis;
+        long since = unansweredSince;
+        boolean cutOff = watching && since != 0 && nowMillis - since > afterMillis;
         if (cutOff && fenced && nowMillis - lastApplied < 1000) {
             return once(this::listReplicas);
         }
         if (cutOff) {
-            String why = fenced ? null : "no replica has answered its agent for " + (nowMillis - lastHeard)
+            String why = fenced ? null : "no replica has answered its agent for " + (nowMillis - since)
                     + " ms: it refuses writes until one does";
             fenced = true;
             lowering = false;
@@ -132,7 +148,7 @@ final class SelfFence {
         for (ReplicationInfo.ReplicaLink r : listedNow) {
             if ("online".equals(r.state()) && answers(r)) {
                 // Lifted here rather than on the next tick: no decision runs while this one is busy.
-                answered(System.currentTimeMillis());
+                answered();
                 fenced = false;
                 lowering = true;
                 lower("a replica answers again: it takes writes");
