@@ -131,22 +131,14 @@ set_is() {
   done
 }
 
-standalone_healthy() { # ID: ACTIVE, HEALTHY, in no replica set
-  load "$1" || return 1
-  out="$1: status=$i_status operating_status=$i_op replica_of=$i_replica_of replicas=$i_replicas"
-  [ "$i_status" = ACTIVE ] && [ "$i_op" = HEALTHY ] && [ "$i_replica_of" = - ] && [ "$i_replicas" = - ]
-}
-
-# ejected OLD A B: the replica set of OLD is now A+B (either may be the source), OLD left it.
+# ejected OLD A B: the replica set of OLD is now led by A or B, with the other and OLD (the old
+# source, back after SIGCONT, rejoined as a replica) as its replicas.
 new_source=
 ejected() {
   local old=$1 a=$2 b=$3 evidence
-  load "$old" || return 1
-  evidence="$old: replica_of=$i_replica_of replicas=$i_replicas"
-  if [ "$i_replica_of" != - ] || [ "$i_replicas" != - ]; then out="$evidence"; return 1; fi
-  if set_is "$a" "$b"; then new_source=$a; return 0; fi
-  evidence+=$'\n'"$out"
-  if set_is "$b" "$a"; then new_source=$b; return 0; fi
+  if set_is "$a" "$b" "$old"; then new_source=$a; return 0; fi
+  evidence=$out
+  if set_is "$b" "$a" "$old"; then new_source=$b; return 0; fi
   out="$evidence"$'\n'"$out"
   return 1
 }
@@ -204,6 +196,10 @@ trap 'exit 143' TERM
 # ---------------------------------------------------------------------------------------------
 echo "# 1. dev mode"
 
+# Section 6 drives the operator's eject through the stock clients: with automatic failover on (the
+# default), the set would have failed over on its own before the client is asked. SelfHealingTest
+# and benchmarks/run cover automatic failover.
+export REDTROVE_FAILOVER_AUTOMATIC=false
 start_dev_mode
 base=http://127.0.0.1:$port
 identity=http://127.0.0.1:$identity_port
@@ -403,21 +399,22 @@ resume_stopped() {
 }
 
 eject_failed trove eject-replica-source acc-t-rep-1
+resume_stopped
 new_source=
-wait_for 60 "after trove eject: acc-t or acc-t-rep-2 is the new source, the other its replica" ejected "$t1" "$t" "$t2"
+wait_for 60 "after trove eject: acc-t or acc-t-rep-2 is the new source; the other and acc-t-rep-1, back after SIGCONT, its replicas" \
+  ejected "$t1" "$t" "$t2"
 t_source=${new_source:-$t}
 t_replica=$([ "$t_source" = "$t" ] && echo "$t2" || echo "$t")
 name_of[$t_source]=$(name "$t_source"); name_of[$t_replica]=$(name "$t_replica")
-resume_stopped
-wait_for 30 "the old source acc-t-rep-1 is standalone and HEALTHY again after SIGCONT" standalone_healthy "$t1"
 
 eject_failed openstack database instance eject acc-o-r2-1
+resume_stopped
 new_source=
-wait_for 60 "after openstack eject: acc-o or acc-o-r2-2 is the new source, the other its replica" ejected "$o1" "$o" "$o2"
+wait_for 60 "after openstack eject: acc-o or acc-o-r2-2 is the new source; the other and acc-o-r2-1, back after SIGCONT, its replicas" \
+  ejected "$o1" "$o" "$o2"
 o_source=${new_source:-$o}
 o_replica=$([ "$o_source" = "$o" ] && echo "$o2" || echo "$o")
 name_of[$o_source]=$(name "$o_source"); name_of[$o_replica]=$(name "$o_replica")
-resume_stopped
 
 # ---------------------------------------------------------------------------------------------
 echo "# 7. tenants"
@@ -493,25 +490,26 @@ expect_error "trove delete of the source $(nm "$t_source") while it has a replic
   "replica.*HTTP 4[0-9][0-9]" trove delete "$t_source"
 expect_error "openstack database instance delete of the source $(nm "$o_source") while it has a replica is refused" \
   "replica.*HTTP 4[0-9][0-9]" openstack database instance delete "$o_source"
-expect "trove delete of the replica $(nm "$t_replica")" "Request to delete instance $t_replica has been accepted" \
-  trove delete "$t_replica"
-expect "openstack database instance delete of the replica $(nm "$o_replica")" \
-  "Request to delete database instance $o_replica has been accepted" openstack database instance delete "$o_replica"
-wait_for 60 "the replica $(nm "$t_replica") is gone" gone "$t_replica"
-wait_for 60 "the replica $(nm "$o_replica") is gone" gone "$o_replica"
+run trove delete "$t_replica" acc-t-rep-1
+if [ "$rc" = 0 ] && grep -q "Request to delete instance $t_replica has been accepted" <<<"$out" \
+   && grep -q "Request to delete instance acc-t-rep-1 has been accepted" <<<"$out"; then
+  ok "trove delete of the replicas $(nm "$t_replica") acc-t-rep-1 (two at once) is accepted"
+else not_ok "trove delete of two replicas at once" "$(diag)"; fi
+run openstack database instance delete "$o_replica" acc-o-r2-1
+if [ "$rc" = 0 ] && [ "$(grep -c "Request to delete database instance .* has been accepted" <<<"$out")" = 2 ]; then
+  ok "openstack database instance delete of the replicas $(nm "$o_replica") acc-o-r2-1 (two at once) is accepted"
+else not_ok "openstack database instance delete of two replicas at once" "$(diag)"; fi
+name_of[$t1]=acc-t-rep-1; name_of[$o1]=acc-o-r2-1; name_of[$o_rep]=acc-o-rep
+for id in "$t_replica" "$t1" "$o_replica" "$o1"; do wait_for 60 "the replica $(nm "$id") is gone" gone "$id"; done
 wait_for 60 "the source $(nm "$t_source") no longer lists replicas" set_is "$t_source"
 wait_for 60 "the source $(nm "$o_source") no longer lists replicas" set_is "$o_source"
-run trove delete "$t_source" acc-t-rep-1
-if [ "$rc" = 0 ] && grep -q "Request to delete instance $t_source has been accepted" <<<"$out" \
-   && grep -q "Request to delete instance acc-t-rep-1 has been accepted" <<<"$out"; then
-  ok "trove delete $(nm "$t_source") acc-t-rep-1 (two at once) is accepted"
-else not_ok "trove delete of two instances at once" "$(diag)"; fi
-run openstack database instance delete "$o_source" acc-o-r2-1 acc-o-rep
-if [ "$rc" = 0 ] && [ "$(grep -c "Request to delete database instance .* has been accepted" <<<"$out")" = 3 ]; then
-  ok "openstack database instance delete $(nm "$o_source") acc-o-r2-1 acc-o-rep (three at once) is accepted"
-else not_ok "openstack database instance delete of three instances at once" "$(diag)"; fi
-name_of[$t1]=acc-t-rep-1; name_of[$o1]=acc-o-r2-1; name_of[$o_rep]=acc-o-rep
-for id in "$t_source" "$t1" "$o_source" "$o1" "$o_rep"; do wait_for 60 "$(nm "$id") is gone" gone "$id"; done
+expect "trove delete of the source $(nm "$t_source")" "Request to delete instance $t_source has been accepted" \
+  trove delete "$t_source"
+run openstack database instance delete "$o_source" acc-o-rep
+if [ "$rc" = 0 ] && [ "$(grep -c "Request to delete database instance .* has been accepted" <<<"$out")" = 2 ]; then
+  ok "openstack database instance delete $(nm "$o_source") acc-o-rep (two at once) is accepted"
+else not_ok "openstack database instance delete of two instances at once" "$(diag)"; fi
+for id in "$t_source" "$o_source" "$o_rep"; do wait_for 60 "$(nm "$id") is gone" gone "$id"; done
 run trove list
 if [ "$rc" = 0 ] && [ -z "$(table ID <<<"$out")" ]; then ok "trove list is empty"
 else not_ok "trove list is empty" "$(diag)"; fi
