@@ -319,20 +319,7 @@ class PartitionIT {
     }
 
     private void awaitValue(String id, String key, String value) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String last = null;
-        while (System.nanoTime() < deadline) {
-            try (Jedis redis = tenant(id)) {
-                last = redis.get(key);
-                if (value.equals(last)) {
-                    return;
-                }
-            } catch (RuntimeException loading) {
-                // try again
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(id + ": " + key + " is " + last + ", not " + value);
+        SetProbe.awaitValue(id, () -> tenant(id), key, value, Duration.ofSeconds(30));
     }
 
     private void awaitSituation(String member, String situation) throws Exception {

@@ -117,10 +117,16 @@ public final class SetProbe {
     }
 
     public void awaitValue(String id, String key, String value, Duration timeout) throws Exception {
+        awaitValue(id, () -> tenant(id), key, value, timeout);
+    }
+
+    /** The same through {@code connect}: a test whose Redis is reached at another address. */
+    public static void awaitValue(String id, java.util.concurrent.Callable<Jedis> connect, String key, String value,
+                                  Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = null;
         while (System.nanoTime() < deadline) {
-            try (Jedis redis = tenant(id)) {
+            try (Jedis redis = connect.call()) {
                 last = redis.get(key);
                 if (value.equals(last)) {
                     return;
