@@ -148,27 +148,12 @@ ejected() {
 
 stopped=()   # redis-server pids we SIGSTOPped
 
-our_redis_pids() { # redis-server processes whose working directory is in our data dir
-  local p cwd
-  for p in $(pgrep -x redis-server || true); do
-    cwd=$(readlink "/proc/$p/cwd" 2>/dev/null || true)
-    case "$cwd" in "$data"/*) echo "$p" ;; esac
-  done
-}
-
 redis_pid_of_port() {
   local p
   for p in $(our_redis_pids); do
     grep -Eq "redis-server .*:$1( |$)" <<<"$(tr '\0' ' ' <"/proc/$p/cmdline")" && echo "$p"
   done
   return 0
-}
-
-no_redis_left() {
-  local left
-  left=$(our_redis_pids)
-  out="still running: $(for p in $left; do ps -o pid=,args= -p "$p"; done)"
-  [ -z "$left" ]
 }
 
 finish() {

@@ -49,19 +49,55 @@ wait_for() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Reading answers
+
+# json KEY... < JSON: the value at that path (list indexes as numbers); "-" when absent or not JSON;
+# objects, lists, booleans and null printed as JSON.
+json() {
+  python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for k in sys.argv[1:]:
+    d = d[int(k)] if isinstance(d, list) else d.get(k, "-") if isinstance(d, dict) else "-"
+print(json.dumps(d) if isinstance(d, (dict, list, bool)) or d is None else d)' "$@" 2>/dev/null || echo -
+}
+
+# rcli PORT PASSWORD ARGS...: redis-cli against a local instance, the password kept out of argv.
+rcli() { local p=$1 pw=$2; shift 2; REDISCLI_AUTH=$pw redis-cli --no-auth-warning -h 127.0.0.1 -p "$p" "$@"; }
+
+# ---------------------------------------------------------------------------------------------
 # Dev mode
 
 devpid=
 dev_stopped() { out="pid $devpid still running"; ! kill -0 "$devpid" 2>/dev/null; }
 
-# start_dev_mode: dev mode on free ports ($port, $identity_port) with its log in $tmp/dev.log,
+# The redis-server processes dev mode started ($data is its data dir), and a wait_for check that
+# none is left.
+our_redis_pids() { # redis-server processes whose working directory is in our data dir
+  local p cwd
+  for p in $(pgrep -x redis-server || true); do
+    cwd=$(readlink "/proc/$p/cwd" 2>/dev/null || true)
+    case "$cwd" in "$data"/*) echo "$p" ;; esac
+  done
+}
+no_redis_left() {
+  local left
+  left=$(our_redis_pids)
+  out="still running: $(for p in $left; do ps -o pid=,args= -p "$p"; done)"
+  [ -z "$left" ]
+}
+
+# start_dev_mode: dev mode on free ports ($port, $identity_port, $sentinel_port) with its log in $tmp/dev.log,
 # waited for, and its openrc sourced.
 start_dev_mode() {
   free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
   port=$(free_port)
   identity_port=$(free_port)
   while [ "$identity_port" = "$port" ]; do identity_port=$(free_port); done
-  deploy/redtrove dev --data-dir "$data" --port "$port" --identity-port "$identity_port" >"$tmp/dev.log" 2>&1 &
+  sentinel_port=$(free_port)
+  while [ "$sentinel_port" = "$port" ] || [ "$sentinel_port" = "$identity_port" ]; do sentinel_port=$(free_port); done
+  deploy/redtrove dev --data-dir "$data" --port "$port" --identity-port "$identity_port" \
+    --sentinel-port "$sentinel_port" >"$tmp/dev.log" 2>&1 &
   devpid=$!
   started() {
     out=$(tail -n 40 "$tmp/dev.log")

@@ -172,6 +172,7 @@ final class FuzzRequests {
             case "roles" -> pickOf(known.roles());
             case "domains" -> pickOf("default", "Default");
             case "quotas" -> pickOf(known.allProjects());
+            case "replications" -> pickOf("fz-repl", "fz-host", "fz-new");
             default -> name;
         };
     }
@@ -304,6 +305,14 @@ final class FuzzRequests {
         } else if (p.endsWith("/action")) {
             json = pickOf("{\"promote_to_replica_source\":{}}", "{\"eject_replica_source\":{}}",
                     "{\"reset_status\":{}}", "{\"restart\":{}}");
+        } else if (p.endsWith("/replications/{name}/mode")) {
+            json = pickOf("{\"mode\":\"paused\"}", "{\"mode\":\"enabled\"}", "{\"mode\":\"disabled\"}");
+        } else if (p.endsWith("/replications/{name}")) {
+            json = pickOf("{\"src_instance\":\"" + instance + "\",\"dst_instance\":\"" + pickOf(known.instances())
+                    + "\",\"entries\":[\"k:*\"],\"include\":{\"a\":\"b\"},\"each_n\":2,\"mode\":\"paused\"}",
+                    "{\"src_instance\":\"" + instance + "\",\"dst_host\":\"redis://10.0.0.1:6379/1\","
+                            + "\"dst_password\":\"pw\",\"exclude\":{\"x\":\"y\"},\"each_s\":0.5}",
+                    "{\"src_instance\":\"fz-a\",\"dst_host\":\"rediss://u:pw@h:6380\",\"dst_password\":\"***\"}");
         } else if (p.endsWith("/auth/tokens")) {
             json = """
                     {"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"alice",

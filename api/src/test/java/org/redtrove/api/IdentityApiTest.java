@@ -33,6 +33,26 @@ class IdentityApiTest extends ApiTestSupport {
     }
 
     @Test
+    void aTokenBuysATokenForItsUserNeverOutlivingItAndOnlyWhereTheUserHasARole() {
+        Response first = post("/identity/v3/auth/tokens", null, authBody(ALICE, "alice-secret", "{\"name\":\"alpha\"}"));
+        assertThat(first.status()).isEqualTo(201);
+        String token = first.header("X-Subject-Token");
+        String byToken = "{\"auth\":{\"identity\":{\"methods\":[\"token\"],\"token\":{\"id\":\"%s\"}},"
+                + "\"scope\":{\"project\":{\"name\":\"%s\",\"domain\":{\"name\":\"Default\"}}}}}";
+        Response scoped = post("/identity/v3/auth/tokens", null, byToken.formatted(token, "alpha"));
+        assertThat(scoped.status()).isEqualTo(201);
+        assertThat(scoped.header("X-Subject-Token")).isNotEqualTo(token);
+        assertThat(scoped.json().get("token").get("user").get("name").asString()).isEqualTo("alice");
+        assertThat(scoped.json().get("token").get("project").get("id").asString()).isEqualTo(alphaProject);
+        assertThat(scoped.json().get("token").get("expires_at").asString())
+                .isLessThanOrEqualTo(first.json().get("token").get("expires_at").asString());
+        assertThat(post("/identity/v3/auth/tokens", null, byToken.formatted(token, "beta")).status())
+                .as("alice has no role on beta").isEqualTo(401);
+        assertThat(post("/identity/v3/auth/tokens", null, byToken.formatted("not-a-token", "alpha")).status())
+                .isEqualTo(401);
+    }
+
+    @Test
     void domainsMayBeMissingGivenByIdOrByNameAndProjectByIdOrName() {
         String byDomainId = authBody("{\"name\":\"alice\",\"password\":\"PW\",\"domain\":{\"id\":\"default\"}}",
                 "alice-secret", "{\"name\":\"alpha\",\"domain\":{\"id\":\"default\"}}");

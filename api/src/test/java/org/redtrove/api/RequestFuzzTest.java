@@ -140,7 +140,10 @@ class RequestFuzzTest extends ApiTestSupport {
         return routes;
     }
 
-    /** Real ids for the placeholders: instances (plain, a source, its replica), users, projects, roles. */
+    /**
+     * Real ids for the placeholders: instances (plain, a source, its replica), replication tasks, users,
+     * projects, roles.
+     */
     private FuzzRequests.Known known() {
         String reader = userWithRole("rita", "rita-secret", "alpha", "reader");
         String victimProject = userWithRole("victim", "victim-secret", "fuzz-victim", "member");
@@ -159,6 +162,14 @@ class RequestFuzzTest extends ApiTestSupport {
         String replicaId = replica.json().get("instance").get("id").asString();
         activate(replicaId);
         instances.add(replicaId);
+        // replication tasks for the {name} placeholders (FuzzRequests also names one that is free)
+        for (String[] task : new String[][] {
+            {"fz-repl", "\"dst_instance\":\"" + instances.get(1) + "\""},
+            {"fz-host", "\"dst_host\":\"redis://10.0.0.1:6379\""}}) {
+            Response created = post("/v1.0/" + alphaProject + "/replications/" + task[0], alice,
+                    "{\"src_instance\":\"" + instances.get(0) + "\"," + task[1] + "}");
+            assertThat(created.status()).as(created.raw().body()).isEqualTo(200);
+        }
 
         Map<String, String> tokens = new LinkedHashMap<>();
         tokens.put(alice, alphaProject);

@@ -20,7 +20,8 @@ import tools.jackson.databind.JsonNode;
  * Measures RedTrove against real Redis on a fresh dev mode, each figure beside the baseline it has
  * to beat: attach beside a full sync done by hand, promote beside Redis's own FAILOVER under the
  * same write load, eject from request to a writable new master; and, in {@link FailoverBenchmark},
- * automatic failover beside Redis Sentinel. Prints a table and writes JSON.
+ * automatic failover beside Redis Sentinel; and, in {@link ReplicationTaskBenchmark}, replication
+ * tasks beside native replication. Prints a table and writes JSON.
  * Figures, not assertions: the goals are shown next to them.
  */
 public final class Benchmarks {
@@ -66,6 +67,14 @@ public final class Benchmarks {
             if (options.runs(Part.FAILOVER)) {
                 results.put("failover", FailoverBenchmark.run(work.resolve("failover"), options.failover(),
                         options.out().resolveSibling("failover-redtrove-processes.log")));
+            }
+            if (options.runs(Part.TASKS)) {
+                results.put("tasks", ReplicationTaskBenchmark.run(options.jar(), work.resolve("tasks"), options.tasks(),
+                        options.out()));
+            }
+            if (options.runs(Part.COPY)) {
+                results.put("copy", CopyBenchmark.run(options.jar(), work.resolve("copy"), options.copyKeys(),
+                        options.out()));
             }
             report(table, results, options.out());
         } finally {
@@ -363,7 +372,7 @@ public final class Benchmarks {
         p.sync();
     }
 
-    private static void awaitInSync(Jedis replica, long target) throws InterruptedException {
+    static void awaitInSync(Jedis replica, long target) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
         while (System.nanoTime() < deadline) {
             String info = replica.info("replication");
@@ -446,7 +455,7 @@ public final class Benchmarks {
         return j;
     }
 
-    private static String info(Jedis j, String section, String key) {
+    static String info(Jedis j, String section, String key) {
         return field(j.info(section), key);
     }
 

@@ -58,6 +58,11 @@ final class DevModeProcess implements AutoCloseable {
         return Files.readString(dataDir.resolve("admin-password")).trim();
     }
 
+    /** Everything the dev mode printed so far (its services log to standard output). */
+    List<String> output() {
+        return List.copyOf(output);
+    }
+
     /** Resident memory of the dev-mode JVM, in MiB. */
     long rssMib() throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {

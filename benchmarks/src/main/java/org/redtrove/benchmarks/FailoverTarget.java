@@ -21,6 +21,26 @@ interface FailoverTarget {
     /** Where a client looks for the master; {@code failedPort} is where its last write failed. */
     List<FollowingWriter.Endpoint> candidates(int failedPort);
 
+    /** Every member's server, whatever its role: where the switch can be seen to happen. */
+    List<FollowingWriter.Endpoint> members();
+
+    /** What a Sentinel-aware client is given: the master name, the sentinels to ask, the password. */
+    SentinelClientWriter.Discovery discovery();
+
+    /**
+     * Asks for a planned switchover away from {@code master}: RedTrove's promote of a replica,
+     * Sentinel's {@code SENTINEL FAILOVER}. Answers when the request that was accepted was sent
+     * ({@link System#nanoTime}): a request refused because the last switchover is not quite over
+     * is sent again, and is not counted.
+     */
+    long requestSwitchover(Master master) throws Exception;
+
+    /**
+     * Waits until the switchover asked for is done and the set is whole again, the old master a
+     * replica of the new one; answers the write pause the system itself reports for it, or -1.
+     */
+    double awaitSwitchedOver(Master oldMaster) throws Exception;
+
     /** The master's whole host is lost (for Sentinel, which has no agent: its redis-server is killed). */
     void loseHost(Master master) throws Exception;
 

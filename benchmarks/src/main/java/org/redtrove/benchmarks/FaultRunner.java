@@ -6,16 +6,25 @@ import org.redtrove.benchmarks.FailoverTarget.Master;
 import redis.clients.jedis.Jedis;
 
 /**
- * Inflicts one fault on a set's master under a steady write load and measures what a client sees:
- * the time from the fault to its first write acknowledged by a new master, the acknowledged writes
- * the final master lacks, how many failovers the one fault caused, and how many writes the old
- * master accepted after the fault (written to directly, as a client that missed the change would).
+ * Inflicts one fault on a set's master under a steady write load and measures what clients see.
+ * Two clients write at once: {@link FollowingWriter}, which looks for the master itself (it asks
+ * every member, or Sentinel, again after each failed write), and {@link SentinelClientWriter}, an
+ * application's JedisSentinelPool that moves only when told. Measured: the time from the fault to
+ * each one's first write acknowledged by a new master, the acknowledged writes the final master
+ * lacks, how many failovers the one fault caused, how many writes the old master accepted after
+ * the fault (written to directly, as a client that missed the change would), and when a member
+ * first answered as the new master ({@link RoleWatch}), the switch the pool's lag is counted from.
  */
 final class FaultRunner {
 
-    /** What one fault did. {@code firstWriteMillis} is -1 when no new master took a write in time. */
+    /**
+     * What one fault did. {@code firstWriteMillis} (FollowingWriter's) is -1 when no new master took
+     * a write in time; {@code promotedMillis} is fault → another member answers as master, -1
+     * when none did; {@code client} is what the JedisSentinelPool saw.
+     */
     record FaultRun(FaultKind fault, double firstWriteMillis, long acked, long lost, long failovers,
-                    int newMasters, long oldMasterWrites) {
+                    int newMasters, long oldMasterWrites, double promotedMillis,
+                    SentinelClientWriter.Figures client) {
     }
 
     /** What a stall run did: how many stalls, and the failovers and lost writes they caused. */
@@ -35,8 +44,11 @@ final class FaultRunner {
         Master old = target.master();
         long epoch = target.epoch();
         int oldPort = old.endpoint().port();
-        try (FollowingWriter writer = new FollowingWriter(key, target::candidates)) {
-            writer.awaitAcks(200, 30_000);
+        try (FollowingWriter writer = new FollowingWriter(key, target::candidates);
+             SentinelClientWriter client = SentinelClientWriter.start(target.discovery(), key + ":pool");
+             RoleWatch watch = new RoleWatch(target.members(), oldPort)) {
+            writer.acks().awaitCount(200, 30_000);
+            client.acks().awaitCount(200, 30_000);
             switch (fault) {
                 case KILL -> signal("KILL", old.pid());
                 case STOP -> signal("STOP", old.pid());
@@ -45,8 +57,13 @@ final class FaultRunner {
             // The fault is counted from when it is complete (kill(1) has returned): until then the
             // master still serves, and a write it takes meanwhile is no write after the fault.
             long faultAt = System.nanoTime();
-            FollowingWriter.Ack first = writer.awaitFirstAckElsewhere(faultAt, oldPort, failoverTimeout.toMillis());
+            AckLog.Ack first = writer.acks().awaitFirstElsewhere(faultAt, oldPort, failoverTimeout.toMillis());
             double firstMillis = first == null ? -1 : (first.atNanos() - faultAt) / 1e6;
+            if (first != null) {
+                // Before the old master may come back (up to FOLLOW_TIMEOUT): a pool still on it then
+                // would write to it because of when the benchmark resumed it, not of its own doing.
+                client.acks().awaitFirstElsewhere(faultAt, oldPort, SentinelClientWriter.FOLLOW_TIMEOUT.toMillis());
+            }
             if (fault == FaultKind.STOP) {
                 signal("CONT", old.pid());
             } else {
@@ -55,12 +72,18 @@ final class FaultRunner {
             long oldWrites = target.oldMasterReturns(fault) ? writesAcceptedUntilReplica(old.endpoint(), key) : 0;
             target.awaitSettled(old);
             Thread.sleep(SECOND_FAILOVER_WINDOW.toMillis());
+            long end = System.nanoTime();
             writer.close();
-            long lost = writer.lost(target.master().endpoint());
+            client.close();
+            FollowingWriter.Endpoint finalMaster = target.master().endpoint();
+            long lost = writer.lost(finalMaster);
             long failovers = target.epoch() - epoch;
-            oldWrites += writer.acksOn(oldPort, faultAt);
-            return new FaultRun(fault, firstMillis, writer.ackedCount(), lost, failovers,
-                    writer.newMastersSince(faultAt, oldPort).size(), oldWrites);
+            oldWrites += writer.acks().sentAfterAndAckedBy(faultAt, oldPort);
+            long promotedAt = watch.masterAt();
+            return new FaultRun(fault, firstMillis, writer.acks().count(), lost, failovers,
+                    writer.acks().portsSince(faultAt, oldPort).size(), oldWrites,
+                    promotedAt < 0 ? -1 : (promotedAt - faultAt) / 1e6,
+                    client.figures(finalMaster, oldPort, faultAt, promotedAt, end));
         }
     }
 
@@ -104,7 +127,7 @@ final class FaultRunner {
         long epoch = target.epoch();
         int stalls = 0;
         try (FollowingWriter writer = new FollowingWriter(key, target::candidates)) {
-            writer.awaitAcks(200, 30_000);
+            writer.acks().awaitCount(200, 30_000);
             long end = System.nanoTime() + length.toNanos();
             while (System.nanoTime() < end) {
                 signal("STOP", master.pid());
@@ -119,7 +142,7 @@ final class FaultRunner {
             Thread.sleep(SECOND_FAILOVER_WINDOW.toMillis());
             writer.close();
             long falseFailovers = target.epoch() - epoch;
-            return new StallRun(stalls, falseFailovers, writer.ackedCount(), writer.lost(target.master().endpoint()));
+            return new StallRun(stalls, falseFailovers, writer.acks().count(), writer.lost(target.master().endpoint()));
         }
     }
 

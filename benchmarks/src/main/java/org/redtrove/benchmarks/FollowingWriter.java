@@ -1,9 +1,7 @@
 package org.redtrove.benchmarks;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.IntFunction;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -16,10 +14,6 @@ import redis.clients.jedis.Jedis;
  * timeout) asks again. Every acknowledged write is recorded with when and where it was acknowledged.
  */
 final class FollowingWriter implements AutoCloseable {
-
-    /** An acknowledged write: its sequence number, when it was sent and acknowledged ({@link System#nanoTime}), where. */
-    record Ack(long n, long sentNanos, long atNanos, int port) {
-    }
 
     /** A Redis server a client can write to. */
     record Endpoint(int port, String password) {
@@ -35,7 +29,7 @@ final class FollowingWriter implements AutoCloseable {
 
     private final String key;
     private final IntFunction<List<Endpoint>> locator;
-    private final List<Ack> acks = new ArrayList<>();
+    private final AckLog acks = new AckLog();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -66,9 +60,7 @@ final class FollowingWriter implements AutoCloseable {
                 long sent = System.nanoTime();
                 conn.rpush(key, Long.toString(n));
                 long at = System.nanoTime();
-                synchronized (acks) {
-                    acks.add(new Ack(n, sent, at, port));
-                }
+                acks.add(new AckLog.Ack(n, sent, at, port));
                 failed = -1;
                 Thread.sleep(1); // about 800 writes a second: a steady load that 1 ms resolution measures
             } catch (InterruptedException e) {
@@ -102,7 +94,7 @@ final class FollowingWriter implements AutoCloseable {
         return connect(e, SOCKET_TIMEOUT_MILLIS);
     }
 
-    private static Jedis connect(Endpoint e, int timeoutMillis) {
+    static Jedis connect(Endpoint e, int timeoutMillis) {
         return new Jedis(new HostAndPort("127.0.0.1", e.port()), DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(timeoutMillis).socketTimeoutMillis(timeoutMillis).password(e.password())
                 .build());
@@ -118,59 +110,14 @@ final class FollowingWriter implements AutoCloseable {
         }
     }
 
-    private List<Ack> acks() {
-        synchronized (acks) {
-            return new ArrayList<>(acks);
-        }
-    }
-
-    void awaitAcks(int n, long timeoutMillis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (acks().size() < n) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("the writer got only " + acks().size() + " writes acknowledged");
-            }
-            Thread.sleep(10);
-        }
-    }
-
-    /** The first write acknowledged after {@code since} by another server than {@code oldPort}, waiting for it. */
-    Ack awaitFirstAckElsewhere(long since, int oldPort, long timeoutMillis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (System.currentTimeMillis() < deadline) {
-            for (Ack a : acks()) {
-                if (a.atNanos() > since && a.port() != oldPort) {
-                    return a;
-                }
-            }
-            Thread.sleep(5);
-        }
-        return null;
-    }
-
-    /** Writes sent after {@code since} that {@code port} acknowledged. */
-    long acksOn(int port, long since) {
-        return acks().stream().filter(a -> a.port() == port && a.sentNanos() > since).count();
-    }
-
-    /** The servers that acknowledged writes after {@code since}, besides {@code oldPort}. */
-    Set<Integer> newMastersSince(long since, int oldPort) {
-        Set<Integer> ports = new HashSet<>();
-        acks().stream().filter(a -> a.atNanos() > since && a.port() != oldPort).forEach(a -> ports.add(a.port()));
-        return ports;
-    }
-
-    long ackedCount() {
-        return acks().size();
+    /** What it got acknowledged, and by which server. */
+    AckLog acks() {
+        return acks;
     }
 
     /** Acknowledged writes that the list on {@code master} lacks. */
     long lost(Endpoint master) {
-        Set<String> present;
-        try (Jedis j = connect(master)) {
-            present = new HashSet<>(j.lrange(key, 0, -1));
-        }
-        return acks().stream().filter(a -> !present.contains(Long.toString(a.n()))).count();
+        return acks.missingFrom(AckLog.stored(master, key));
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.redtrove.guestagent.redis.RedisBinary;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -24,7 +25,8 @@ final class RawRedis implements AutoCloseable {
             this.port = s.getLocalPort();
         }
         Files.createDirectories(dir);
-        process = new ProcessBuilder(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+        String binary = RedisBinary.locate("", dir).path().toString(); // the agent's: PATH's, else the bundled one
+        process = new ProcessBuilder(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--dir", dir.toString(), "--requirepass", password, "--masterauth", password, "--appendonly", "yes",
                 "--save", "", "--repl-diskless-sync-delay", "0", "--logfile", dir.resolve("redis.log").toString()))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
@@ -40,6 +42,11 @@ final class RawRedis implements AutoCloseable {
                 Thread.sleep(20);
             }
         }
+    }
+
+    /** The redis-server's own process id (it is started directly, not through a shell). */
+    long pid() {
+        return process.pid();
     }
 
     Jedis jedis() {

@@ -4,10 +4,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.redtrove.deploy.ProcessStack;
 import org.redtrove.deploy.RedisProcesses;
 import org.redtrove.deploy.SetProbe;
 import org.redtrove.deploy.TroveHttp;
+import redis.clients.jedis.HostAndPort;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -26,6 +28,10 @@ final class RedTroveSet implements FailoverTarget, AutoCloseable {
     private final List<String> members = new ArrayList<>();
     private final List<FollowingWriter.Endpoint> endpoints = new ArrayList<>();
     private String setName;
+    private SentinelClientWriter.Discovery discovery;
+    /** The replica the last switchover request promotes. */
+    private String promoting;
+    private int switchovers;
 
     private RedTroveSet(ProcessStack stack) throws Exception {
         this.stack = stack;
@@ -53,19 +59,50 @@ final class RedTroveSet implements FailoverTarget, AutoCloseable {
         }
         String master = reply.json().get("instance").get("id").asString();
         trove.awaitStatus(master, BUILD, "ACTIVE");
-        reply = trove.trove("POST", "/instances", "{\"instance\":{\"name\":\"bench-failover-r\",\"replica_of\":\""
-                + master + "\",\"replica_count\":2}}");
-        if (reply.status() != 200) {
-            throw new IllegalStateException("replicas refused: " + reply.body());
-        }
         members.add(master);
-        probe.view(master).get("replicas").forEach(r -> members.add(r.get("id").asString()));
+        // One replica at a time: replicas attached together are placed in parallel, each avoiding
+        // only the master's host and counting the others' instances before either is placed, so
+        // both can land on one host, and a lost host then takes two members.
+        for (int i = 1; i <= 2; i++) {
+            reply = trove.trove("POST", "/instances", "{\"instance\":{\"name\":\"bench-failover-r" + i
+                    + "\",\"replica_of\":\"" + master + "\"}}");
+            if (reply.status() != 200) {
+                throw new IllegalStateException("replica refused: " + reply.body());
+            }
+            String replica = reply.json().get("instance").get("id").asString();
+            trove.awaitStatus(replica, BUILD, "ACTIVE");
+            members.add(replica);
+        }
         for (String id : members) {
-            trove.awaitStatus(id, BUILD, "ACTIVE");
             endpoints.add(new FollowingWriter.Endpoint(probe.port(id), probe.password(id)));
         }
-        setName = probe.view(master).get("replica_set").get("name").asString();
+        if (placement().stream().distinct().count() != HOSTS.size()) {
+            throw new IllegalStateException("the set's members are on hosts " + placement()
+                    + ", not one each: a lost host would take more than the master");
+        }
+        JsonNode replicaSet = probe.view(master).get("replica_set");
+        setName = replicaSet.get("name").asString();
+        discovery = new SentinelClientWriter.Discovery(setName, Set.of(sentinelEndpoint(replicaSet)),
+                endpoints.get(0).password());
         awaitSettled(null);
+    }
+
+    /**
+     * Where the api's Sentinel-compatible endpoint listens, as the detail view tells a tenant. The
+     * stack starts its api with redtrove.sentinel.port=0, a free port; the view must name the one
+     * this api process says it listens on, or the clients would follow someone else's endpoint.
+     */
+    private HostAndPort sentinelEndpoint(JsonNode replicaSet) throws InterruptedException {
+        JsonNode sentinel = replicaSet.get("sentinel");
+        if (sentinel == null) {
+            throw new IllegalStateException("the detail view shows no Sentinel endpoint: " + replicaSet);
+        }
+        HostAndPort shown = new HostAndPort(sentinel.get("host").asString(), sentinel.get("port").asInt());
+        String line = stack.api().awaitLine("Sentinel endpoint listening on", Duration.ofSeconds(30));
+        if (!line.endsWith(":" + shown.getPort())) {
+            throw new IllegalStateException("the detail view names " + shown + ", the api says: " + line);
+        }
+        return shown;
     }
 
     /** The hosts the members are on, in member order: three different ones, or the runs mean less. */
@@ -98,6 +135,41 @@ final class RedTroveSet implements FailoverTarget, AutoCloseable {
     @Override
     public List<FollowingWriter.Endpoint> candidates(int failedPort) {
         return endpoints;
+    }
+
+    @Override
+    public List<FollowingWriter.Endpoint> members() {
+        return endpoints;
+    }
+
+    @Override
+    public SentinelClientWriter.Discovery discovery() {
+        return discovery;
+    }
+
+    /** Promotes each replica in turn, as an operator would through the API. */
+    @Override
+    public long requestSwitchover(Master master) throws Exception {
+        List<String> replicas = members.stream().filter(id -> probe.port(id) != master.endpoint().port()).toList();
+        promoting = replicas.get(switchovers++ % replicas.size());
+        long sent = System.nanoTime();
+        var reply = trove.trove("POST", "/instances/" + promoting + "/action", "{\"promote_to_replica_source\":{}}");
+        if (reply.status() != 202) {
+            throw new IllegalStateException("promote refused: " + reply.status() + " " + reply.body());
+        }
+        return sent;
+    }
+
+    /** The promote job has succeeded and the set is settled; answers the pause the job measured. */
+    @Override
+    public double awaitSwitchedOver(Master oldMaster) throws Exception {
+        JsonNode job = probe.awaitJob(promoting, "PROMOTE", Duration.ofSeconds(60));
+        if (!"SUCCEEDED".equals(job.get("state").asString())) {
+            throw new IllegalStateException("the promote of " + promoting + " did not succeed: " + job);
+        }
+        awaitSettled(oldMaster);
+        JsonNode pause = job.get("progress").get("writePauseMillis");
+        return pause == null ? -1 : pause.asDouble();
     }
 
     @Override

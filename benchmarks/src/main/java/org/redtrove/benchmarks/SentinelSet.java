@@ -5,17 +5,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.redtrove.embedded.PrivateFiles;
 import org.redtrove.embedded.Processes;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * The baseline: a master and two replicas watched by three Redis Sentinels (quorum 2), all on
- * loopback, with a password on the data servers as a tenant's set has. Each fault run gets a fresh
- * one, because Sentinel will not fail the same master name over again for 2 × failover-timeout
- * (6 minutes by default). Nothing restarts a dead redis-server here: there is no agent.
+ * loopback, with a password on the data servers as a tenant's set has, and the same one on the
+ * Sentinels (as RedTrove's endpoint takes the set's), so one client configuration serves both.
+ * Each fault run gets a fresh one, because Sentinel will not fail the same master name over again
+ * for 2 × failover-timeout (6 minutes by default). Nothing restarts a dead redis-server here:
+ * there is no agent.
  */
 final class SentinelSet implements FailoverTarget, AutoCloseable {
 
@@ -69,10 +75,13 @@ final class SentinelSet implements FailoverTarget, AutoCloseable {
                     + "sentinel monitor " + NAME + " 127.0.0.1 " + serverPorts.get(0) + " 2\n"
                     + "sentinel auth-pass " + NAME + " " + password + "\n"
                     + "sentinel down-after-milliseconds " + NAME + " " + s.downAfterMillis() + "\n"
-                    + "sentinel failover-timeout " + NAME + " " + s.failoverTimeoutMillis() + "\n";
+                    + "sentinel failover-timeout " + NAME + " " + s.failoverTimeoutMillis() + "\n"
+                    // The same password on the Sentinels as on the data servers, as RedTrove's
+                    // endpoint takes the set's: one client configuration against both.
+                    + "requirepass " + password + "\nsentinel sentinel-pass " + password + "\n";
             sentinels.add(launch("sentinel-" + port, conf, true));
             sentinelPorts.add(port);
-            awaitPing(port, null);
+            awaitPing(port, password);
         }
     }
 
@@ -117,7 +126,7 @@ final class SentinelSet implements FailoverTarget, AutoCloseable {
                 }
             }
             for (int port : sentinelPorts) {
-                try (Jedis s = new Jedis("127.0.0.1", port, 500)) {
+                try (Jedis s = sentinel(port, 500)) {
                     Map<String, String> m = s.sentinelMaster(NAME);
                     ready &= "2".equals(m.get("num-slaves")) && "2".equals(m.get("num-other-sentinels"));
                 } catch (RuntimeException notYet) {
@@ -132,10 +141,21 @@ final class SentinelSet implements FailoverTarget, AutoCloseable {
         throw new IllegalStateException("the Sentinels did not discover the set; logs in " + dir);
     }
 
+    private Jedis sentinel(int port, int timeoutMillis) {
+        Jedis s = new Jedis("127.0.0.1", port, timeoutMillis);
+        try {
+            s.auth(password);
+            return s;
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
     /** The master's address as the first Sentinel that answers gives it, or null. */
     private Integer sentinelsMasterPort() {
         for (int port : sentinelPorts) {
-            try (Jedis s = new Jedis("127.0.0.1", port, 200)) {
+            try (Jedis s = sentinel(port, 200)) {
                 return Integer.parseInt(s.sentinelGetMasterAddrByName(NAME).get(1));
             } catch (RuntimeException unreachable) {
                 // the next
@@ -159,7 +179,7 @@ final class SentinelSet implements FailoverTarget, AutoCloseable {
     public long epoch() {
         long epoch = 0;
         for (int port : sentinelPorts) {
-            try (Jedis s = new Jedis("127.0.0.1", port, 500)) {
+            try (Jedis s = sentinel(port, 500)) {
                 epoch = Math.max(epoch, Long.parseLong(s.sentinelMaster(NAME).get("config-epoch")));
             }
         }
@@ -171,6 +191,97 @@ final class SentinelSet implements FailoverTarget, AutoCloseable {
     public List<FollowingWriter.Endpoint> candidates(int failedPort) {
         Integer port = sentinelsMasterPort();
         return port == null ? List.of() : List.of(new FollowingWriter.Endpoint(port, password));
+    }
+
+    @Override
+    public List<FollowingWriter.Endpoint> members() {
+        return serverPorts.stream().map(p -> new FollowingWriter.Endpoint(p, password)).toList();
+    }
+
+    /** All three Sentinels; their password is the data servers'. */
+    @Override
+    public SentinelClientWriter.Discovery discovery() {
+        Set<HostAndPort> addresses = new LinkedHashSet<>();
+        sentinelPorts.forEach(p -> addresses.add(new HostAndPort("127.0.0.1", p)));
+        return new SentinelClientWriter.Discovery(NAME, addresses, password);
+    }
+
+    /**
+     * {@code SENTINEL FAILOVER} on the first Sentinel. Right after the previous one it may still
+     * answer INPROG, or NOGOODSLAVE while its view of the replicas is being refreshed: asked again.
+     */
+    @Override
+    public long requestSwitchover(Master master) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        try (Jedis s = sentinel(sentinelPorts.get(0), 2000)) {
+            while (true) {
+                long sent = System.nanoTime();
+                try {
+                    s.sentinelFailover(NAME);
+                    return sent;
+                } catch (JedisDataException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(100);
+                }
+            }
+        }
+    }
+
+    /**
+     * Every Sentinel names the same new master, each redis-server has that role, both replicas
+     * replicate it with their link up, and the Sentinels see both as healthy replicas. Sentinel
+     * converts the old master into a replica only some 10 s after the switch (it waits for a
+     * newer configuration first), and until then that old master takes writes.
+     */
+    @Override
+    public double awaitSwitchedOver(Master oldMaster) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (wholeAgain(oldMaster.endpoint().port())) {
+                return -1;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the Sentinels' switchover away from " + oldMaster.endpoint().port()
+                + " did not finish; logs in " + dir);
+    }
+
+    private boolean wholeAgain(int oldPort) {
+        try {
+            Integer master = null;
+            for (int port : sentinelPorts) {
+                try (Jedis s = sentinel(port, 500)) {
+                    int named = Integer.parseInt(s.sentinelGetMasterAddrByName(NAME).get(1));
+                    if (named == oldPort || (master != null && named != master)
+                            || !"master".equals(s.sentinelMaster(NAME).get("flags"))) {
+                        return false;
+                    }
+                    master = named;
+                    for (Map<String, String> replica : s.sentinelReplicas(NAME)) {
+                        if (!"slave".equals(replica.get("flags")) || !"ok".equals(replica.get("master-link-status"))) {
+                            return false;
+                        }
+                    }
+                }
+            }
+            for (int port : serverPorts) {
+                try (Jedis r = new Jedis("127.0.0.1", port, 500)) {
+                    r.auth(password);
+                    String info = r.info("replication");
+                    boolean ok = port == master ? info.contains("role:master") && info.contains("connected_slaves:2")
+                            : info.contains("role:slave") && info.contains("master_port:" + master + "\r")
+                              && info.contains("master_link_status:up");
+                    if (!ok) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        } catch (RuntimeException notYet) {
+            return false;
+        }
     }
 
     @Override

@@ -20,7 +20,15 @@ public sealed interface ConductorMessage {
                             Instant sentAt) implements ConductorMessage {
     }
 
-    /** Sent every second with the state of every instance the agent owns. */
-    record Heartbeat(String hostId, Instant sentAt, List<InstanceReport> instances) implements ConductorMessage {
+    /**
+     * Sent every second with the state of every instance the agent owns and of every replication
+     * task it runs (null from agents that run none yet).
+     */
+    record Heartbeat(String hostId, Instant sentAt, List<InstanceReport> instances,
+                     List<ReplicationTaskReport> tasks) implements ConductorMessage {
+
+        public Heartbeat(String hostId, Instant sentAt, List<InstanceReport> instances) {
+            this(hostId, sentAt, instances, List.of());
+        }
     }
 }

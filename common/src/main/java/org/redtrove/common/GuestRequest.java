@@ -2,6 +2,7 @@ package org.redtrove.common;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -19,7 +20,10 @@ import java.util.UUID;
         @JsonSubTypes.Type(value = GuestRequest.ConfigureAccess.class, name = "configure_access"),
         @JsonSubTypes.Type(value = GuestRequest.PauseWrites.class, name = "pause_writes"),
         @JsonSubTypes.Type(value = GuestRequest.Unpause.class, name = "unpause"),
-        @JsonSubTypes.Type(value = GuestRequest.WaitForOffset.class, name = "wait_for_offset")
+        @JsonSubTypes.Type(value = GuestRequest.WaitForOffset.class, name = "wait_for_offset"),
+        @JsonSubTypes.Type(value = GuestRequest.DisconnectClients.class, name = "disconnect_clients"),
+        @JsonSubTypes.Type(value = GuestRequest.RunReplicationTasks.class, name = "run_replication_tasks"),
+        @JsonSubTypes.Type(value = GuestRequest.RunCopy.class, name = "run_copy")
 })
 public sealed interface GuestRequest {
 
@@ -68,9 +72,13 @@ public sealed interface GuestRequest {
      * @param restartIfUnresponsive when Redis does not answer (hung), restart it so that it comes
      *                              back as the replica the file now says: a hung old master must
      *                              never resume as a master
+     * @param keepClients           leave the tenant's connections open: a planned switchover closes
+     *                              them itself once the new master is announced
+     *                              ({@link DisconnectClients}); otherwise a change of master closes them
      */
     record Follow(UUID instanceId, Membership membership, String masterHost, int masterPort,
-                  String replicationPassword, boolean restartIfUnresponsive) implements GuestRequest {
+                  String replicationPassword, boolean restartIfUnresponsive, boolean keepClients)
+            implements GuestRequest {
     }
 
     /**
@@ -93,5 +101,27 @@ public sealed interface GuestRequest {
 
     /** Wait until the replica has processed the given offset, or the timeout passes. */
     record WaitForOffset(UUID instanceId, long offset, long timeoutMillis) implements GuestRequest {
+    }
+
+    /**
+     * Close the tenant's normal and pub/sub connections (CLIENT KILL), as Sentinel does on a demoted
+     * master: clients that only look for the master again after a disconnect move to the new one.
+     */
+    record DisconnectClients(UUID instanceId) implements GuestRequest {
+    }
+
+    /**
+     * Run exactly these replication tasks, reading the instance's replication stream; stop any other
+     * task that reads it here.
+     */
+    record RunReplicationTasks(UUID instanceId, List<ReplicationTaskSpec> tasks) implements GuestRequest {
+    }
+
+    /**
+     * Make sure this copy runs here (start it, or resume it from its marker on the target, unless it
+     * runs already or has finished) and answer where it stands. {@code instanceId} is the instance of
+     * this host the copy reads from or writes to.
+     */
+    record RunCopy(UUID instanceId, CopyOrder order) implements GuestRequest {
     }
 }

@@ -18,5 +18,10 @@ public enum JobKind {
      * Bring the members of a set back to its recorded topology (a returning old master, a replica
      * following the wrong master, ACLs of an older instance); started by the taskmanager itself.
      */
-    RECONCILE
+    RECONCILE,
+    /**
+     * Copy the keys that exist now from one Redis to another, filtered ({@code redtrove cp}); runs
+     * beside the other jobs, on its own threads, for as long as the data takes.
+     */
+    COPY
 }

@@ -8,24 +8,30 @@ import java.util.UUID;
  * CREATE and DELETE and DETACH: none beyond the job's instance; ATTACH_REPLICAS: the job's instance
  * is the source and {@code instanceIds} the new replicas; PROMOTE: the job's instance is the
  * candidate and {@code sourceId} its current master; EJECT: the job's instance is the failed master;
- * RECONCILE: the job's instance is a member of the set to repair.
+ * RECONCILE: the job's instance is a member of the set to repair; COPY: {@code copy}, and the job's
+ * instance is the source (or the target when the source is a URL).
  *
  * @param reason why the taskmanager started the job itself (an automatic failover and the failure
  *               analysis behind it, a repair); null for jobs a user asked for
+ * @param copy   what a COPY job copies; null for every other kind
  */
-public record JobParams(List<UUID> instanceIds, UUID sourceId, String reason) {
+public record JobParams(List<UUID> instanceIds, UUID sourceId, String reason, CopySpec copy) {
 
     public static JobParams none() {
-        return new JobParams(List.of(), null, null);
+        return new JobParams(List.of(), null, null, null);
     }
 
     public JobParams(List<UUID> instanceIds, UUID sourceId) {
-        this(instanceIds, sourceId, null);
+        this(instanceIds, sourceId, null, null);
     }
 
     /** A job the taskmanager starts on its own, saying why. */
     public static JobParams because(String reason) {
-        return new JobParams(List.of(), null, reason);
+        return new JobParams(List.of(), null, reason, null);
+    }
+
+    public static JobParams copy(CopySpec copy) {
+        return new JobParams(List.of(), null, null, copy);
     }
 
     public JobParams {

@@ -23,11 +23,40 @@ import java.util.List;
  * @param millisSinceMasterAnswered kept by the agent: time since this replica's master last answered
  *                                 the agent's own PING, sent every 100 ms with the replication user;
  *                                 how a replica confirms that its master is gone. -1 if never
+ * @param syncs                    INFO stats: the syncs this instance served as a master (null from
+ *                                 agents that do not read them)
+ * @param backlogFirstByte         repl_backlog_first_byte_offset: the oldest offset a PSYNC to this
+ *                                 instance can continue from; -1 without a backlog (or not read)
  */
 public record ReplicationInfo(String role, String masterHost, int masterPort, boolean masterLinkUp,
                               boolean syncInProgress, long processedOffset, String replId, String replId2,
                               long secondReplOffset, long masterLastIoSecondsAgo, long millisSinceMasterIo,
-                              boolean syncCompleted, List<ReplicaLink> replicas, long millisSinceMasterAnswered) {
+                              boolean syncCompleted, List<ReplicaLink> replicas, long millisSinceMasterAnswered,
+                              SyncCounts syncs, long backlogFirstByte) {
+
+    public ReplicationInfo(String role, String masterHost, int masterPort, boolean masterLinkUp,
+                           boolean syncInProgress, long processedOffset, String replId, String replId2,
+                           long secondReplOffset, long masterLastIoSecondsAgo, long millisSinceMasterIo,
+                           boolean syncCompleted, List<ReplicaLink> replicas, long millisSinceMasterAnswered) {
+        this(role, masterHost, masterPort, masterLinkUp, syncInProgress, processedOffset, replId, replId2,
+                secondReplOffset, masterLastIoSecondsAgo, millisSinceMasterIo, syncCompleted, replicas,
+                millisSinceMasterAnswered, null, -1);
+    }
+
+    /**
+     * Whether a PSYNC to this instance can continue the stream after {@code offset} of the history
+     * {@code replId}: that history is its own, or the one it followed before its last promotion up
+     * to where that stayed valid, and its backlog still holds the next byte.
+     */
+    public boolean canContinue(String history, long offset) {
+        boolean sameHistory = history.equals(replId)
+                || (history.equals(replId2) && offset + 1 <= secondReplOffset);
+        return sameHistory && backlogFirstByte >= 0 && offset + 1 >= backlogFirstByte && offset <= processedOffset;
+    }
+
+    /** INFO stats' sync_full, sync_partial_ok and sync_partial_err: syncs served since Redis started. */
+    public record SyncCounts(long full, long partialOk, long partialErr) {
+    }
 
     public boolean isReplica() {
         return "slave".equals(role);

@@ -13,7 +13,7 @@ class WireTest {
     void guestRequestsKeepTheirConcreteTypeAcrossTheWire() {
         UUID id = UUID.randomUUID();
         GuestRequest sent = new GuestRequest.Follow(id, new Membership(UUID.randomUUID(), 7), "10.0.0.5", 17001,
-                "s3cret", true);
+                "s3cret", true, true);
 
         GuestRequest received = Wire.decode(Wire.encode(sent), GuestRequest.class);
 

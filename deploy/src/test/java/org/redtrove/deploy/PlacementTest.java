@@ -29,16 +29,17 @@ class PlacementTest {
     static TroveHttp trove;
 
     @BeforeAll
-    static void startTwoHosts() throws Exception {
+    static void startThreeHosts() throws Exception {
         stack = DevStack.start(DevOptions.defaults(dataDir).withApiPort(0).withIdentityPort(0)
                 .withGuestPortRange("19400-19449"));
         stack.startExtraGuestAgent("second-host", "19450-19499");
+        stack.startExtraGuestAgent("third-host", "19350-19399");
         trove = new TroveHttp(stack.apiUrl()).login(DevStack.ADMIN_USER, stack.adminPassword(), DevStack.ADMIN_PROJECT);
         JdbcClient jdbc = jdbc();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (jdbc.sql("select count(*) from hosts where last_heartbeat_at > now() - interval '5 seconds'")
-                .query(Integer.class).single() < 2) {
-            assertThat(System.nanoTime()).as("both hosts registered").isLessThan(deadline);
+                .query(Integer.class).single() < 3) {
+            assertThat(System.nanoTime()).as("the three hosts registered").isLessThan(deadline);
             Thread.sleep(100);
         }
     }
@@ -81,6 +82,24 @@ class PlacementTest {
                 assertThat(redis.get("across")).isEqualTo("hosts");
             }
         }
+    }
+
+    @Test
+    void replicasAttachedTogetherAreSpreadOverHostsOneMemberEach() throws Exception {
+        var created = trove.trove("POST", "/instances", "{\"instance\":{\"name\":\"spread\",\"flavorRef\":1}}");
+        String source = created.json().get("instance").get("id").asString();
+        trove.awaitStatus(source, Duration.ofSeconds(60), "ACTIVE");
+        var reply = trove.trove("POST", "/instances",
+                "{\"instance\":{\"name\":\"spread-r\",\"replica_of\":\"" + source + "\",\"replica_count\":2}}");
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        List<String> members = new ArrayList<>(List.of(source));
+        trove.trove("GET", "/instances/" + source, null).json().get("instance").get("replicas")
+                .forEach(r -> members.add(r.get("id").asString()));
+        for (String replica : members.subList(1, members.size())) {
+            trove.awaitStatus(replica, Duration.ofSeconds(60), "ACTIVE");
+        }
+        assertThat(members.stream().map(PlacementTest::hostOf).distinct().count())
+                .as("hosts of the set's three members").isEqualTo(3);
     }
 
     private static String hostOf(String instanceId) {

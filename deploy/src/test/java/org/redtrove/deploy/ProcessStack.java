@@ -35,6 +35,7 @@ public final class ProcessStack implements AutoCloseable {
     private final Map<String, JarProcess> guests = new LinkedHashMap<>();
     private final Map<String, String> portRanges = new LinkedHashMap<>();
     private final List<String> taskmanagerProperties = new ArrayList<>();
+    private final Map<String, String> apiEnvironment = new LinkedHashMap<>();
     private JarProcess api;
     private final List<JarProcess> taskmanagers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -251,9 +252,20 @@ public final class ProcessStack implements AutoCloseable {
         return work.resolve("guest-" + host);
     }
 
+    /**
+     * Variables the api gets besides the stack's own, from its next start on: provisioning
+     * ({@code REDTROVE_INSTANCE_*}, {@code REDTROVE_REPLICATION_*}) comes from the environment.
+     */
+    public void setApiEnvironment(Map<String, String> variables) {
+        apiEnvironment.clear();
+        apiEnvironment.putAll(variables);
+    }
+
     public JarProcess startApi() throws Exception {
-        api = JarProcess.start(work, env(), "api", "--redtrove.api.port=" + apiPort,
-                "--redtrove.identity.port=0");
+        Map<String, String> environment = new LinkedHashMap<>(env());
+        environment.putAll(apiEnvironment);
+        api = JarProcess.start(work, environment, "api", "--redtrove.api.port=" + apiPort,
+                "--redtrove.identity.port=0", "--redtrove.sentinel.port=0");
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         TroveHttp probe = new TroveHttp(apiUrl());
         while (true) {

@@ -33,6 +33,28 @@ public final class RedisProcesses {
         }
     }
 
+    /**
+     * SIGKILL to every redis-server a guest agent with this data dir left running (by the pid files
+     * of its instances): an extra agent of a test keeps its Redis when it stops, as a crashed one would.
+     */
+    public static void killInstancesOf(Path guestDataDir) throws IOException {
+        Path instances = guestDataDir.resolve("instances");
+        if (!Files.isDirectory(instances)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(instances)) {
+            for (Path dir : dirs.toList()) {
+                Path pidFile = dir.resolve("redis.pid");
+                if (Files.exists(pidFile)) {
+                    long pid = Long.parseLong(Files.readString(pidFile).trim());
+                    if (isRedis(pid)) {
+                        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                    }
+                }
+            }
+        }
+    }
+
     /** Sends the signal {@code name} (STOP, CONT) to the process. */
     public static void signal(String name, long pid) throws IOException, InterruptedException {
         new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor();

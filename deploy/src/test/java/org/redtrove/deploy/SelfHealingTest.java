@@ -106,6 +106,8 @@ class SelfHealingTest {
             assertThatThrownBy(() -> tenant.configSet("requirepass", "mine")).hasMessageContaining("NOPERM");
             assertThatThrownBy(() -> tenant.configSet("maxmemory", "0")).hasMessageContaining("NOPERM");
             assertThatThrownBy(() -> tenant.aclSetUser("me", "on", ">pw", "+@all")).hasMessageContaining("NOPERM");
+            // ROLE only reads: Sentinel clients may check with it that they were given the master.
+            assertThat(String.valueOf(tenant.role().get(0))).isEqualTo("master");
         }
         assertApiMatchesRedis(set);
     }
@@ -456,21 +458,7 @@ class SelfHealingTest {
     }
 
     private static void killRedisOf(Path guestDataDir) throws Exception {
-        Path instances = guestDataDir.resolve("instances");
-        if (!Files.isDirectory(instances)) {
-            return;
-        }
-        try (var dirs = Files.list(instances)) {
-            for (Path dir : dirs.toList()) {
-                Path pidFile = dir.resolve("redis.pid");
-                if (Files.exists(pidFile)) {
-                    long pid = Long.parseLong(Files.readString(pidFile).trim());
-                    if (RedisProcesses.isRedis(pid)) {
-                        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-                    }
-                }
-            }
-        }
+        RedisProcesses.killInstancesOf(guestDataDir);
     }
 
     private static void awaitHosts(int extra) throws Exception {

@@ -62,7 +62,7 @@ class SeparateServicesIT {
                      "--redtrove.guest.port-range=19600-19699",
                      "--redtrove.guest.stop-redis-on-shutdown=true");
              JarProcess api = JarProcess.start(work, "api", db, amqp, pre, "--redtrove.api.port=" + apiPort,
-                     "--redtrove.identity.port=" + Processes.freePort(),
+                     "--redtrove.identity.port=" + Processes.freePort(), "--redtrove.sentinel.port=0",
                      "--redtrove.identity.bootstrap.user=operator",
                      "--redtrove.identity.bootstrap.password=operator-secret",
                      "--redtrove.identity.bootstrap.project=ops")) {

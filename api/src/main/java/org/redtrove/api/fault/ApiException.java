@@ -6,7 +6,7 @@ package org.redtrove.api.fault;
  */
 public abstract sealed class ApiException extends RuntimeException
         permits BadRequest, Unauthorized, Forbidden, PolicyNotAuthorized, NotFound, UnsupportedMediaType,
-        Unprocessable, QuotaExceeded, RateLimited {
+        Unprocessable, Conflict, QuotaExceeded, RateLimited {
 
     private final int status;
     private final String faultName;

@@ -2,18 +2,19 @@ package org.redtrove.api.identity;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
 
 /**
  * Creates the first operator of a separately deployed api when {@code redtrove.identity.bootstrap.*}
  * is configured: without it, a fresh installation would have nobody who could log in. Dev mode
- * does the same through {@link IdentityAdmin} directly.
+ * does the same through {@link IdentityAdmin} directly. It runs once every bean is made and before
+ * the ports open (the database is migrated by then), so the first login never meets an api that
+ * answers but does not know its operator yet.
  */
 @Component
-class BootstrapAdmin implements ApplicationRunner {
+class BootstrapAdmin implements SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(BootstrapAdmin.class);
 
@@ -33,7 +34,7 @@ class BootstrapAdmin implements ApplicationRunner {
     }
 
     @Override
-    public void run(ApplicationArguments args) {
+    public void afterSingletonsInstantiated() {
         if (user.isBlank() || password.isBlank()) {
             return;
         }

@@ -150,7 +150,7 @@ class LegacyAuthController {
             project = new PasswordAuthRequest.Ref(projectId, null, null, null);
         }
         TokenService.Issued issued = tokens.issue(new PasswordAuthRequest(
-                new PasswordAuthRequest.Ref(null, user, null, null), password, project));
+                new PasswordAuthRequest.Ref(null, user, null, null), password, project, null));
         if (issued.project() == null) {
             throw KeystoneError.unauthorized();
         }

@@ -6,9 +6,11 @@ import tools.jackson.databind.JsonNode;
 /**
  * The body of {@code POST /v3/auth/tokens} with the password method, as keystoneauth sends it:
  * the user by id, or by name in a domain given by id or name (missing means the default domain);
- * the project scope by id, or by name in a domain (same rule); no scope at all is allowed.
+ * the project scope by id, or by name in a domain (same rule); no scope at all is allowed. Or with
+ * the token method ({@code OS_AUTH_TYPE=v3token}): a live token stands for its user, and the new
+ * token is scoped as asked; then {@code user} and {@code password} are null.
  */
-record PasswordAuthRequest(Ref user, String password, Ref project) {
+record PasswordAuthRequest(Ref user, String password, Ref project, String token) {
 
     /** A user or project reference: id, or name plus domain (domainId or domainName, both null = default). */
     record Ref(String id, String name, String domainId, String domainName) {
@@ -22,16 +24,26 @@ record PasswordAuthRequest(Ref user, String password, Ref project) {
             throw KeystoneError.badRequest("Invalid input for field 'identity': 'methods' is a required property");
         }
         boolean password = false;
+        boolean token = false;
         for (JsonNode m : methods) {
             password |= m.isString() && "password".equals(m.asString());
+            token |= m.isString() && "token".equals(m.asString());
         }
-        if (!password) {
+        if (!password && !token) {
             throw KeystoneError.unauthorized(); // Keystone answers an unsupported method with 401
         }
-        JsonNode pw = object(identity.get("password"), "auth.identity.password");
-        JsonNode user = object(pw.get("user"), "auth.identity.password.user");
-        String secret = string(user.get("password"), "auth.identity.password.user.password", true);
-        Ref userRef = ref(user, "auth.identity.password.user");
+        Ref userRef = null;
+        String secret = null;
+        String existing = null;
+        if (password) {
+            JsonNode pw = object(identity.get("password"), "auth.identity.password");
+            JsonNode user = object(pw.get("user"), "auth.identity.password.user");
+            secret = string(user.get("password"), "auth.identity.password.user.password", true);
+            userRef = ref(user, "auth.identity.password.user");
+        } else {
+            JsonNode t = object(identity.get("token"), "auth.identity.token");
+            existing = string(t.get("id"), "auth.identity.token.id", true);
+        }
 
         Ref projectRef = null;
         JsonNode scope = auth.get("scope");
@@ -43,7 +55,7 @@ record PasswordAuthRequest(Ref user, String password, Ref project) {
                 throw KeystoneError.badRequest("Only project scope is supported.");
             }
         }
-        return new PasswordAuthRequest(userRef, secret, projectRef);
+        return new PasswordAuthRequest(userRef, secret, projectRef, existing);
     }
 
     private static Ref ref(JsonNode node, String path) {

@@ -45,9 +45,22 @@ public class TokenService {
 
     @Transactional
     Issued issue(PasswordAuthRequest request) {
-        IdentityRepository.User user = findUser(request.user()).orElseThrow(KeystoneError::unauthorized);
-        if (!user.enabled() || !user.domain().enabled() || !passwords.matches(request.password(), user.passwordHash())) {
-            throw KeystoneError.unauthorized();
+        IdentityRepository.User user;
+        Instant notAfter = null;
+        if (request.token() != null) {
+            // a token for a token: its user, never past its expiry, scoped anew
+            Issued from = validate(request.token()).orElseThrow(KeystoneError::unauthorized);
+            user = from.user();
+            notAfter = from.expiresAt();
+            if (!user.enabled() || !user.domain().enabled()) {
+                throw KeystoneError.unauthorized();
+            }
+        } else {
+            user = findUser(request.user()).orElseThrow(KeystoneError::unauthorized);
+            if (!user.enabled() || !user.domain().enabled()
+                    || !passwords.matches(request.password(), user.passwordHash())) {
+                throw KeystoneError.unauthorized();
+            }
         }
         IdentityRepository.Project project = null;
         List<IdentityRepository.Role> roles = List.of();
@@ -70,6 +83,9 @@ public class TokenService {
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         Instant issuedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Instant expiresAt = issuedAt.plus(ttl);
+        if (notAfter != null && notAfter.isBefore(expiresAt)) {
+            expiresAt = notAfter;
+        }
         String hash = hash(token);
         repository.deleteExpiredTokens();
         repository.insertToken(hash, user.id(), project == null ? null : project.id(), issuedAt, expiresAt);

@@ -11,6 +11,8 @@ import org.redtrove.api.jobs.JobQueries;
 import org.redtrove.api.jobs.JobView;
 import org.redtrove.api.web.Endpoints;
 import org.redtrove.api.web.JsonBodyReader;
+import org.redtrove.api.sentinel.SentinelDirections;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -45,11 +47,14 @@ class InstanceController {
     private final Endpoints endpoints;
     private final int maxReplicas;
     private final String region;
+    private final ObjectProvider<SentinelDirections> sentinel;
 
     InstanceController(InstanceService service, InstanceRepository instances, JobQueries jobQueries,
                        JsonBodyReader bodies, Endpoints endpoints,
                        @Value("${redtrove.replication.max-replicas:5}") int maxReplicas,
-                       @Value("${redtrove.api.region:RegionOne}") String region) {
+                       @Value("${redtrove.api.region:RegionOne}") String region,
+                       ObjectProvider<SentinelDirections> sentinel) {
+        this.sentinel = sentinel;
         this.service = service;
         this.instances = instances;
         this.jobQueries = jobQueries;
@@ -206,6 +211,8 @@ class InstanceController {
     }
 
     private InstanceView.Builder views(AuthContext auth, HttpServletRequest request) {
-        return new InstanceView.Builder(endpoints.trove(request), region, auth);
+        SentinelDirections directions = sentinel.getIfAvailable();
+        return new InstanceView.Builder(endpoints.trove(request), region, auth,
+                directions == null ? null : directions.forClientOf(Endpoints.hostName(request)));
     }
 }

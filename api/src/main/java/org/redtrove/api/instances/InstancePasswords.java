@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
  * key (redtrove.secrets.key-file), never in plain text. The owner still reads it through the API.
  */
 @Component
-class InstancePasswords {
+public class InstancePasswords {
 
     static final String PURPOSE = "instances.password";
 
@@ -24,7 +24,7 @@ class InstancePasswords {
         return box.seal(PURPOSE, password);
     }
 
-    String open(String stored) {
+    public String open(String stored) {
         return box.open(PURPOSE, stored);
     }
 }

@@ -66,6 +66,22 @@ class InstanceRepository {
                 .param("id", id).query(Boolean.class).single();
     }
 
+    /** The project's instances of that name, oldest first (names need not be unique). */
+    List<InstanceRow> named(String projectId, String name) {
+        return jdbc.sql(SELECT + " and i.project_id = :project and i.name = :name order by i.created_at, i.id")
+                .param("project", projectId).param("name", name).query(this::row).list();
+    }
+
+    /** Marks exactly these instances provisioned, every other one (deleted ones too) not. */
+    void keepProvisionedOnly(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            jdbc.sql("update instances set provisioned = false where provisioned").update();
+            return;
+        }
+        jdbc.sql("update instances set provisioned = (id in (:ids)) where provisioned or id in (:ids)")
+                .param("ids", ids).update();
+    }
+
     /** The replica ids of each given instance, oldest replica first. */
     Map<UUID, List<UUID>> replicaIds(Collection<UUID> ids) {
         Map<UUID, List<UUID>> result = new HashMap<>();
@@ -149,6 +165,7 @@ class InstanceRepository {
                 rs.getObject("fault_created", OffsetDateTime.class),
                 rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class),
                 rs.getObject("replica_set_id", UUID.class), rs.getString("set_name"),
-                (Long) rs.getObject("set_epoch"), rs.getString("health"), rs.getString("health_detail"));
+                (Long) rs.getObject("set_epoch"), rs.getString("health"), rs.getString("health_detail"),
+                rs.getBoolean("provisioned"));
     }
 }

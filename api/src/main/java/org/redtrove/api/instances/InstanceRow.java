@@ -12,6 +12,8 @@ import org.redtrove.common.TaskStatus;
  * @param health       how the taskmanager's set supervisor last judged it (HEALTHY, SYNCING,
  *                     UNREACHABLE, FAILED, DIVERGED)
  * @param healthDetail why, when it is not healthy
+ * @param provisioned  the api's environment provisions it (REDTROVE_INSTANCE_*): the API may not
+ *                     rename, detach or delete it
  */
 record InstanceRow(UUID id, String projectId, String name, int flavorId, int flavorDiskGb, UUID datastoreVersionId,
                    String datastoreName, String versionName, String versionNumber, String taskStatus,
@@ -19,7 +21,7 @@ record InstanceRow(UUID id, String projectId, String name, int flavorId, int fla
                    String hostAddress, Integer port, String password, Integer volumeSize, String faultMessage,
                    String faultDetails, OffsetDateTime faultCreated, OffsetDateTime createdAt,
                    OffsetDateTime updatedAt, UUID replicaSetId, String replicaSetName, Long replicaSetEpoch,
-                   String health, String healthDetail) {
+                   String health, String healthDetail, boolean provisioned) {
 
     boolean isReplica() {
         return replicaOf != null;

@@ -2,11 +2,14 @@ package org.redtrove.api.instances;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.redtrove.api.catalog.CatalogRepository;
 import org.redtrove.api.fault.BadRequest;
+import org.redtrove.api.fault.Conflict;
 import org.redtrove.api.fault.Forbidden;
 import org.redtrove.api.fault.NotFound;
 import org.redtrove.api.fault.Unprocessable;
@@ -109,6 +112,51 @@ class InstanceService {
      */
     private Created createReplicas(AuthContext auth, CreateInstanceRequest request) {
         InstanceRow source = lockVisible(auth, request.replicaOf());
+        int count = request.replicaCount() == null ? 1 : request.replicaCount();
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            names.add(count > 1 ? request.name() + "-" + i : request.name());
+        }
+        List<UUID> ids = attachReplicas(source, names);
+        return new Created(ids.get(ids.size() - 1), null);
+    }
+
+    /**
+     * For the environment provisioner: replicas of the instance until it has {@code wanted}, once it
+     * is built and idle, checked and paid for as {@code replica_of} would. They are named
+     * {@code <name>-r-<k>} with the lowest k no replica of it has. The source's lock serialises two
+     * api processes topping up one instance, so they cannot both add the missing replicas.
+     */
+    @Transactional
+    InstanceProvisioning.ReplicaProgress topUpReplicas(AuthContext auth, UUID id, int wanted) {
+        InstanceRow source;
+        try {
+            source = lockVisible(auth, id.toString());
+        } catch (NotFound e) {
+            return InstanceProvisioning.ReplicaProgress.SOURCE_GONE;
+        }
+        if (!source.availableForAction()) {
+            return InstanceProvisioning.ReplicaProgress.SOURCE_NOT_READY;
+        }
+        List<InstanceRow> replicas = instances.lockReplicas(source.id());
+        if (replicas.size() >= wanted) {
+            return InstanceProvisioning.ReplicaProgress.ENOUGH;
+        }
+        Set<String> taken = new HashSet<>();
+        replicas.forEach(r -> taken.add(r.name()));
+        List<String> names = new ArrayList<>();
+        for (int k = 1; names.size() < wanted - replicas.size(); k++) {
+            String name = source.name() + "-r-" + k;
+            if (!taken.contains(name)) {
+                names.add(name);
+            }
+        }
+        attachReplicas(source, names);
+        return InstanceProvisioning.ReplicaProgress.REQUESTED;
+    }
+
+    /** New replicas of a locked source with these names, and the one job that attaches them all. */
+    private List<UUID> attachReplicas(InstanceRow source, List<String> names) {
         if (source.isReplica()) {
             throw new BadRequest("Cannot create a replica of a replica " + source.id() + ".");
         }
@@ -118,29 +166,31 @@ class InstanceService {
             throw new BadRequest("Replica source " + source.id() + " does not persist its data (appendonly and "
                     + "RDB snapshots are off); turn persistence on before attaching replicas.");
         }
-        int count = request.replicaCount() == null ? 1 : request.replicaCount();
+        long count = names.size();
         int ramMb = catalog.flavor(Integer.toString(source.flavorId())).map(CatalogRepository.Flavor::ramMb).orElse(0);
         // the source's project pays for its replicas, whoever asked for them
-        quotas.reserve(source.projectId(), Map.of(QuotaResource.INSTANCES, (long) count,
-                QuotaResource.REPLICAS, (long) count, QuotaResource.RAM, (long) count * ramMb,
-                QuotaResource.VOLUMES, source.volumeSize() == null ? 0L : (long) count * source.volumeSize()));
+        quotas.reserve(source.projectId(), Map.of(QuotaResource.INSTANCES, count,
+                QuotaResource.REPLICAS, count, QuotaResource.RAM, count * ramMb,
+                QuotaResource.VOLUMES, source.volumeSize() == null ? 0L : count * source.volumeSize()));
         List<UUID> ids = new ArrayList<>();
-        for (int i = 1; i <= count; i++) {
+        for (String name : names) {
             UUID id = UUID.randomUUID();
-            String name = count > 1 ? request.name() + "-" + i : request.name();
             instances.insert(new InstanceRepository.NewInstance(id, source.projectId(), name, source.flavorId(),
                     source.datastoreVersionId(), source.password(), source.volumeSize(), source.id(),
                     source.replicaSetId()));
             ids.add(id);
         }
         jobs.queue(JobKind.ATTACH_REPLICAS, source.projectId(), source.id(), new JobParams(ids, null));
-        return new Created(ids.get(ids.size() - 1), null);
+        return ids;
     }
 
     /** Deleting is allowed when nothing is in progress (an instance in an error task may be deleted). */
     @Transactional
     void delete(AuthContext auth, String id) {
         InstanceRow row = lockVisible(auth, id);
+        if (row.provisioned()) {
+            throw new Conflict("Can't remove provisioned instance '" + row.name() + "'");
+        }
         if (row.hasTaskInProgress()) {
             throw Unprocessable.busy(row.id(), "task", row.taskStatus());
         }
@@ -151,10 +201,16 @@ class InstanceService {
         jobs.queue(JobKind.DELETE, row.projectId(), row.id(), JobParams.none());
     }
 
-    /** PUT/PATCH: a new name, and a detach when the body names replica_of or slave_of. */
+    /**
+     * PUT/PATCH: a new name, and a detach when the body names replica_of or slave_of. A provisioned
+     * instance keeps both: its name is how the environment finds it at the next start.
+     */
     @Transactional
     void update(AuthContext auth, String id, String newName, boolean detach) {
         InstanceRow row = lockVisible(auth, id);
+        if (row.provisioned()) {
+            throw new Conflict("Can't update provisioned instance '" + row.name() + "'");
+        }
         if (detach) {
             if (!row.isReplica()) {
                 throw new BadRequest("Instance " + row.id() + " is not a replica.");

@@ -5,13 +5,15 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.UUID;
 import org.redtrove.api.identity.AuthContext;
+import org.redtrove.api.sentinel.SentinelDirections;
 import org.redtrove.api.web.Times;
 
 /**
  * An instance as Trove's views show it (trove/instance/views.py, contract B.1 and D.2). Keys whose
  * value would be null are left out: the clients crash on a null replica_of, replicas, datastore,
  * volume, flavor or access. The detail view (show, create, /detail) adds the time stamps, the
- * datastore's version_number and the fault.
+ * datastore's version_number, the fault and RedTrove's {@code is_provisioned} (the api's
+ * environment owns the instance, so it may not be renamed, detached or deleted).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record InstanceView(UUID id, String name, String status,
@@ -23,7 +25,7 @@ record InstanceView(UUID id, String name, String status,
                     @JsonProperty("tenant_id") String tenantId,
                     String created, String updated,
                     @JsonProperty("service_status_updated") String serviceStatusUpdated,
-                    Fault fault, String password) {
+                    Fault fault, @JsonProperty("is_provisioned") Boolean isProvisioned, String password) {
 
     record Link(String rel, String href) {
     }
@@ -47,12 +49,16 @@ record InstanceView(UUID id, String name, String status,
     record Fault(String message, String created, String details) {
     }
 
-    /** The set the instance belongs to: its stable name (Sentinel's master name) and configuration epoch. */
-    record ReplicaSetRef(String name, long epoch) {
+    /**
+     * The set the instance belongs to: its stable name (Sentinel's master name), configuration epoch
+     * and where the Sentinel-compatible endpoint that follows it is (absent when it is disabled).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ReplicaSetRef(String name, long epoch, SentinelDirections.Address sentinel) {
     }
 
     /** Builds views for one request: links use the address the client called, ids the row's project. */
-    record Builder(String baseUrl, String region, AuthContext auth) {
+    record Builder(String baseUrl, String region, AuthContext auth, SentinelDirections.Address sentinel) {
 
         InstanceView list(InstanceRow row, List<UUID> replicaIds) {
             return build(row, replicaIds, false, null);
@@ -84,12 +90,13 @@ record InstanceView(UUID id, String name, String status,
                                     .map(r -> new Ref(r.toString(), links(row.projectId(), "instances/" + r)))
                                     .toList(),
                     detail && row.replicaSetName() != null
-                            ? new ReplicaSetRef(row.replicaSetName(), row.replicaSetEpoch()) : null,
+                            ? new ReplicaSetRef(row.replicaSetName(), row.replicaSetEpoch(), sentinel) : null,
                     auth.isAdmin() ? row.projectId() : null,
                     detail ? Times.format(row.createdAt()) : null,
                     detail ? Times.format(row.updatedAt()) : null,
                     detail ? Times.format(row.serviceStatusUpdated()) : null,
                     detail ? fault(row) : null,
+                    detail ? row.provisioned() : null,
                     password);
         }
 

@@ -64,6 +64,18 @@ public final class TrovePolicy {
         // A set's members and failure analysis: what instance:show shows of each member, and no secret.
         rule("GET", "/replica-sets", "replica_set:index", Check.READER);
         rule("GET", "/replica-sets/{nameOrId}", "replica_set:show", Check.READER);
+        rule("GET", "/replica-sets/{nameOrId}/replication", "replica_set:replication", Check.READER);
+        // Replication tasks (ReductStore's model): their settings show no password, only "***".
+        rule("GET", "/replications", "replication:index", Check.READER);
+        rule("GET", "/replications/{name}", "replication:show", Check.READER);
+        rule("POST", "/replications/{name}", "replication:create", Check.MEMBER);
+        rule("PUT", "/replications/{name}", "replication:update", Check.MEMBER);
+        rule("PATCH", "/replications/{name}/mode", "replication:mode", Check.MEMBER);
+        rule("DELETE", "/replications/{name}", "replication:delete", Check.MEMBER);
+        // Manual copies (redtrove cp): jobs of the project; writing data needs a member.
+        rule("GET", "/copies", "copy:index", Check.READER);
+        rule("GET", "/copies/{id}", "copy:show", Check.READER);
+        rule("POST", "/copies", "copy:create", Check.MEMBER);
 
         rule("GET", "/flavors", "flavor:index", Check.READER);
         rule("GET", "/flavors/{id}", "flavor:show", Check.READER);

@@ -2,6 +2,9 @@ package org.redtrove.api.sets;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -54,11 +57,76 @@ class ReplicaSetController {
 
     @GetMapping("/{nameOrId}")
     Map<String, Object> show(AuthContext auth, @PathVariable String nameOrId) {
+        return Map.of("replica_set", view(visible(auth, nameOrId), auth));
+    }
+
+    /**
+     * The native replication of a set, member by member, from each member's latest report: the
+     * master's offset and the syncs it served; each replica's link, how far behind it is in bytes,
+     * when it last heard from its master, whether a sync runs, and what is wrong with it.
+     */
+    @GetMapping("/{nameOrId}/replication")
+    Map<String, Object> replication(AuthContext auth, @PathVariable String nameOrId) {
+        var set = visible(auth, nameOrId);
+        List<Map<String, Object>> members = new ArrayList<>();
+        long[] masterOffset = {-1};
+        jdbc.sql("""
+                        select i.id, i.name, i.health, i.health_detail, hb.report::text as report,
+                               extract(epoch from now() - hb.received_at) as report_age
+                          from instances i left join heartbeats hb on hb.instance_id = i.id
+                         where i.replica_set_id = ? and not i.deleted order by i.created_at, i.id""")
+                .param(set.id())
+                .query((ResultSet rs) -> {
+                    UUID member = rs.getObject("id", UUID.class);
+                    boolean master = member.equals(set.masterId());
+                    JsonNode info = rs.getString("report") == null ? null
+                            : mapper.readTree(rs.getString("report")).path("replication");
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("id", member.toString());
+                    m.put("name", rs.getString("name"));
+                    m.put("role", master ? "master" : "replica");
+                    m.put("health", rs.getString("health"));
+                    m.put("last_error", rs.getString("health_detail"));
+                    m.put("report_age_seconds", rs.getObject("report_age") == null ? null
+                            : Math.round(rs.getDouble("report_age") * 10) / 10.0);
+                    if (info != null && !info.isMissingNode() && !info.isNull()) {
+                        long offset = info.path("processedOffset").asLong(-1);
+                        m.put("offset", offset);
+                        if (master) {
+                            masterOffset[0] = offset;
+                        } else {
+                            m.put("link", info.path("masterLinkUp").asBoolean(false) ? "up" : "down");
+                            m.put("sync_in_progress", info.path("syncInProgress").asBoolean(false));
+                            m.put("sync_completed", info.path("syncCompleted").asBoolean(false));
+                            long io = info.path("millisSinceMasterIo").asLong(-1);
+                            m.put("last_io_seconds_ago", io < 0 ? null : Math.round(io / 100.0) / 10.0);
+                        }
+                        JsonNode syncs = info.path("syncs");
+                        if (syncs.isObject()) {
+                            m.put("syncs_served", Map.of("full", syncs.path("full").asLong(),
+                                    "partial_ok", syncs.path("partialOk").asLong(),
+                                    "partial_err", syncs.path("partialErr").asLong()));
+                        }
+                    }
+                    members.add(m);
+                });
+        for (Map<String, Object> m : members) {
+            if ("replica".equals(m.get("role")) && m.get("offset") instanceof Long offset && masterOffset[0] >= 0) {
+                m.put("bytes_behind", Math.max(0, masterOffset[0] - offset));
+            }
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", set.name());
+        body.put("epoch", set.epoch());
+        body.put("members", members);
+        return Map.of("replication", body);
+    }
+
+    private ReplicaSetRepository.SetRow visible(AuthContext auth, String nameOrId) {
         UUID id = CatalogRepository.parseUuid(nameOrId);
         var found = id != null ? sets.find(id) : sets.findByName(auth.projectId(), nameOrId);
-        var set = found.filter(s -> auth.isAdmin() || s.projectId().equals(auth.projectId()))
+        return found.filter(s -> auth.isAdmin() || s.projectId().equals(auth.projectId()))
                 .orElseThrow(() -> NotFound.resource(nameOrId));
-        return Map.of("replica_set", view(set, auth));
     }
 
     private SetView view(ReplicaSetRepository.SetRow set, AuthContext auth) {

@@ -79,11 +79,15 @@ public class Endpoints implements ApplicationListener<WebServerInitializedEvent>
     }
 
     private static String withPort(HttpServletRequest request, int port) {
+        return request.getScheme() + "://" + hostName(request) + ":" + port;
+    }
+
+    /** The host (name or address, without the port) the client used to reach this process. */
+    public static String hostName(HttpServletRequest request) {
         String host = host(request);
         int close = host.lastIndexOf(']');
         int colon = host.lastIndexOf(':');
-        String name = colon > close ? host.substring(0, colon) : host; // keeps an IPv6 literal whole
-        return request.getScheme() + "://" + name + ":" + port;
+        return colon > close ? host.substring(0, colon) : host; // keeps an IPv6 literal whole
     }
 
     private static String host(HttpServletRequest request) {

@@ -2,6 +2,7 @@ package org.redtrove.deploy.dev;
 
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import org.redtrove.embedded.Processes;
 
 /**
  * {@code redtrove dev}: starts the whole stack, prints where it is ready, and stops all of it on
@@ -17,18 +18,24 @@ public final class DevMain {
         Path dataDir = Path.of(".redtrove");
         int port = 8779;
         int identityPort = DevOptions.IDENTITY_PORT_5000_OR_FREE;
+        int sentinelPort = -1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data-dir" -> dataDir = Path.of(value(args, ++i, "--data-dir"));
                 case "--port" -> port = parsePort(value(args, ++i, "--port"), "--port", 1);
                 case "--identity-port" -> identityPort = parsePort(value(args, ++i, "--identity-port"),
                         "--identity-port", 0);
+                case "--sentinel-port" -> sentinelPort = parsePort(value(args, ++i, "--sentinel-port"),
+                        "--sentinel-port", 0);
                 default -> fail("unknown option " + args[i]);
             }
         }
         DevOptions options = DevOptions.defaults(dataDir)
                 .withApiPort(port)
                 .withIdentityPort(identityPort)
+                // Sentinel's own port when nothing listens there, as the identity service takes 5000
+                .withProperties("redtrove.sentinel.port=" + (sentinelPort >= 0 ? sentinelPort
+                        : Processes.portFree(26379) ? 26379 : 0))
                 .withExternal(blankToNull(System.getenv("REDTROVE_DB_URL")), blankToNull(System.getenv("REDTROVE_AMQP_URL")));
         long began = System.nanoTime();
         DevStack stack;
@@ -61,6 +68,8 @@ public final class DevMain {
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "redtrove-shutdown")); // any other exit
         System.out.printf("RedTrove is ready at %s, identity at %s (started in %.1f s). Data: %s%n", stack.apiUrl(),
                 stack.identityUrl(), (System.nanoTime() - began) / 1e9, stack.dataDir());
+        System.out.printf("Sentinel-compatible endpoint at %s:%d (master name: the replica set's name; AUTH with"
+                + " its password)%n", stack.sentinelHost(), stack.sentinelPort());
         System.out.printf("Use the clients with:  source %s%n", stack.dataDir().resolve("openrc"));
         stopped.await();
     }

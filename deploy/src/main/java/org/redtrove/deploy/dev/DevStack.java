@@ -53,6 +53,7 @@ public final class DevStack implements AutoCloseable {
     private String adminProjectId;
     private int apiPort;
     private int identityPort;
+    private int sentinelPort;
     private int brokerPort;
 
     private DevStack(DevOptions options) {
@@ -74,8 +75,10 @@ public final class DevStack implements AutoCloseable {
         Path dir = options.dataDir().toAbsolutePath();
         PrivateFiles.createDirectory(dir);
         lock(dir);
-        apiPort = options.apiPort() == 0 ? Processes.freePort() : options.apiPort();
-        if (!Processes.portFree(apiPort)) {
+        // 0: Tomcat binds a free port itself, read back once it listens. A port picked here and
+        // bound seconds later may meanwhile be taken as the local port of some outgoing connection.
+        apiPort = options.apiPort();
+        if (apiPort != 0 && !Processes.portFree(apiPort)) {
             throw new IllegalStateException("Port " + apiPort + " on 127.0.0.1 is in use; choose another with --port.");
         }
         int requestedIdentityPort = identityPortToRequest();
@@ -96,16 +99,32 @@ public final class DevStack implements AutoCloseable {
         }
         taskmanager = run(TaskManagerApplication.builder());
         startGuestAgent();
-        // the identity port is an argument, not a builder property: api.properties sets that key,
-        // and builder properties rank below the properties files
-        api = run(ApiApplication.builder().properties(
-                "redtrove.api.port=" + apiPort, "redtrove.api.bind-address=127.0.0.1"),
-                "--redtrove.identity.port=" + requestedIdentityPort);
-        identityPort = Integer.parseInt(api.getEnvironment().getProperty("local.identity.port"));
         adminPassword = adminPassword(dir);
+        // the identity port is an argument, not a builder property: api.properties sets that key,
+        // and builder properties rank below the properties files. The operator is bootstrapped
+        // before the ports open, so that provisioning from the environment finds its project.
+        api = run(ApiApplication.builder().properties(
+                "redtrove.api.port=" + apiPort, "redtrove.api.bind-address=127.0.0.1",
+                "redtrove.identity.bootstrap.user=" + ADMIN_USER, "redtrove.identity.bootstrap.password=" + adminPassword,
+                "redtrove.identity.bootstrap.project=" + ADMIN_PROJECT),
+                "--redtrove.identity.port=" + requestedIdentityPort,
+                "--" + sentinelPortSetting());
+        apiPort = Integer.parseInt(api.getEnvironment().getProperty("local.server.port"));
+        identityPort = Integer.parseInt(api.getEnvironment().getProperty("local.identity.port"));
+        sentinelPort = Integer.parseInt(api.getEnvironment().getProperty("local.sentinel.port", "-1"));
         adminProjectId = api.getBean(IdentityAdmin.class).ensureAdmin(ADMIN_USER, adminPassword, ADMIN_PROJECT);
         writeOpenrc(dir);
         awaitHost(Duration.ofSeconds(60));
+    }
+
+    /**
+     * The Sentinel endpoint's port as the options set it (DevMain asks for 26379 when it is free),
+     * else a free one: tests start many stacks. An argument, like the identity port, to rank above
+     * api.properties.
+     */
+    private String sentinelPortSetting() {
+        return options.properties().stream().filter(p -> p.startsWith("redtrove.sentinel.port=")).reduce((a, b) -> b)
+                .orElse("redtrove.sentinel.port=0");
     }
 
     /** The identity port to give the api: 0 lets Tomcat pick a free one, read back once it listens. */
@@ -246,7 +265,11 @@ public final class DevStack implements AutoCloseable {
                 export OS_PROJECT_DOMAIN_NAME=Default
                 export OS_REGION_NAME=RegionOne
                 export TROVECLIENT_UUID_CACHE_DIR=%s
-                """.formatted(identityUrl(), ADMIN_USER, adminPassword, ADMIN_PROJECT, dir.resolve("troveclient"));
+                # The Sentinel-compatible endpoint: master name = the replica set's name, AUTH = its password.
+                export REDTROVE_SENTINEL_HOST=%s
+                export REDTROVE_SENTINEL_PORT=%d
+                """.formatted(identityUrl(), ADMIN_USER, adminPassword, ADMIN_PROJECT, dir.resolve("troveclient"),
+                sentinelHost(), sentinelPort);
         PrivateFiles.write(dir.resolve("openrc"), openrc);
     }
 
@@ -271,6 +294,15 @@ public final class DevStack implements AutoCloseable {
     /** The identity service, on its own port; openrc's OS_AUTH_URL points here. */
     public String identityUrl() {
         return "http://127.0.0.1:" + identityPort;
+    }
+
+    public String sentinelHost() {
+        return "127.0.0.1";
+    }
+
+    /** The Sentinel-compatible endpoint's port; -1 when it is disabled. */
+    public int sentinelPort() {
+        return sentinelPort;
     }
 
     public Path dataDir() {

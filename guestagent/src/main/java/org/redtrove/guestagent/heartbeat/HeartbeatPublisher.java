@@ -14,6 +14,7 @@ import org.redtrove.guestagent.AmqpProperties;
 import org.redtrove.guestagent.GuestAgentProperties;
 import org.redtrove.guestagent.HostIdentity;
 import org.redtrove.guestagent.redis.RedisHost;
+import org.redtrove.guestagent.tasks.ReplicationTasks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
@@ -40,6 +41,7 @@ public class HeartbeatPublisher implements SmartLifecycle {
 
     private final RabbitTemplate rabbit;
     private final RedisHost redis;
+    private final ReplicationTasks tasks;
     private final HostIdentity host;
     private final String queue;
     private final Duration interval;
@@ -56,10 +58,11 @@ public class HeartbeatPublisher implements SmartLifecycle {
     private Instant lastSent = Instant.EPOCH;
     private boolean failing;
 
-    public HeartbeatPublisher(RabbitTemplate rabbit, RedisHost redis, HostIdentity host, AmqpProperties amqp,
+    public HeartbeatPublisher(RabbitTemplate rabbit, RedisHost redis, ReplicationTasks tasks, HostIdentity host, AmqpProperties amqp,
                               GuestAgentProperties properties) {
         this.rabbit = rabbit;
         this.redis = redis;
+        this.tasks = tasks;
         this.host = host;
         this.queue = Queues.conductor(amqp.prefix());
         this.interval = properties.heartbeatInterval();
@@ -131,12 +134,12 @@ public class HeartbeatPublisher implements SmartLifecycle {
                         redisVersion, now));
                 lastRegistration = now;
             }
-            publish(new ConductorMessage.Heartbeat(host.hostId(), now, redis.reports()));
+            publish(new ConductorMessage.Heartbeat(host.hostId(), now, redis.reports(), tasks.reports()));
             if (failing || Duration.between(now, Instant.now()).compareTo(suspectInterval) > 0) {
                 // Held up (a partition, a broker outage): what went out is old by now, and the
                 // taskmanager acts on fresh reports only. Send what is true now, at once.
                 Instant fresh = Instant.now();
-                publish(new ConductorMessage.Heartbeat(host.hostId(), fresh, redis.reports()));
+                publish(new ConductorMessage.Heartbeat(host.hostId(), fresh, redis.reports(), tasks.reports()));
                 lastSent = fresh;
             }
             if (failing) {

@@ -29,7 +29,18 @@ final class InfoReplication {
     }
 
     static ReplicationInfo parse(String info) {
+        return parse(info, null);
+    }
+
+    /** @param stats INFO stats, for the sync counters; null to leave them out */
+    static ReplicationInfo parse(String info, String stats) {
         Map<String, String> f = fields(info);
+        ReplicationInfo.SyncCounts syncs = null;
+        if (stats != null) {
+            Map<String, String> st = fields(stats);
+            syncs = new ReplicationInfo.SyncCounts(number(st, "sync_full", 0), number(st, "sync_partial_ok", 0),
+                    number(st, "sync_partial_err", 0));
+        }
         String role = f.getOrDefault("role", "master");
         boolean replica = "slave".equals(role);
         List<ReplicaLink> replicas = new ArrayList<>();
@@ -50,7 +61,9 @@ final class InfoReplication {
                 -1,
                 false,
                 List.copyOf(replicas),
-                -1);
+                -1,
+                syncs,
+                "1".equals(f.get("repl_backlog_active")) ? number(f, "repl_backlog_first_byte_offset", -1) : -1);
     }
 
     /** The instance's own offset in its replication history, whatever its role. */

@@ -127,10 +127,18 @@ final class InstanceDirectory {
                 "logfile " + quotePath(logFile()),
                 "daemonize no",
                 "repl-diskless-sync-delay 0",
+                // Redis's 1 MB backlog is gone after a second of busy writes: a replica back from a
+                // short outage, a failover, or a replication task that moves to another member
+                // would then need a full resync. A quarter of the memory, 1 MB to 256 MB.
+                "repl-backlog-size " + backlogBytes(record.maxmemoryBytes()),
                 // Last, so the replication role and source settings override everything above.
                 "include " + quotePath(dir.resolve(REPLICATION_CONF)),
                 ""));
         return String.join("\n", lines);
+    }
+
+    static long backlogBytes(long maxmemoryBytes) {
+        return Math.max(1L << 20, Math.min(256L << 20, maxmemoryBytes / 4));
     }
 
     private static String quotePath(Path p) {

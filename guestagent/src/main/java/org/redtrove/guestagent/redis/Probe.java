@@ -5,7 +5,7 @@ import org.redtrove.common.ReplicationInfo;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
 
-/** One health check of an instance: PING as the agent, then INFO replication and persistence. */
+/** One health check of an instance: PING as the agent, then INFO replication, stats and persistence. */
 record Probe(Answer answer, String error, ReplicationInfo replication, Boolean persistent) {
 
     enum Answer {
@@ -26,7 +26,8 @@ record Probe(Answer answer, String error, ReplicationInfo replication, Boolean p
             Map<String, String> persistence = InfoReplication.fields(jedis.info("persistence"));
             String save = jedis.configGet("save").getOrDefault("save", "");
             boolean persistent = "1".equals(persistence.get("aof_enabled")) || !save.isBlank();
-            return new Probe(Answer.PONG, null, InfoReplication.parse(replication), persistent);
+            String stats = jedis.info("stats");
+            return new Probe(Answer.PONG, null, InfoReplication.parse(replication, stats), persistent);
         } catch (JedisException e) {
             return failed(e);
         }

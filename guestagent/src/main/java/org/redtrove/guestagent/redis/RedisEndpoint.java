@@ -23,6 +23,8 @@ record RedisEndpoint(String host, int port, String user, String password, Durati
                 .password(password)
                 .connectionTimeoutMillis((int) timeout.toMillis())
                 .socketTimeoutMillis((int) socketTimeout.toMillis())
+                // RESP2, said so: Jedis would otherwise warn on every connection that it assumes it.
+                .autoNegotiateProtocol(false)
                 // CLIENT SETINFO only exists from Redis 7.2; the agent also runs 7.0.
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
         if (user != null) {

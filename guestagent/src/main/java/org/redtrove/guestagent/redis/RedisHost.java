@@ -372,6 +372,13 @@ public final class RedisHost implements AutoCloseable {
         return new OffsetReached(refresh(instance), offset);
     }
 
+    /** See {@link RoleChanges#disconnectTenants}. */
+    public InstanceReport disconnectClients(UUID id) {
+        ManagedInstance instance = get(id);
+        instance.runOnRedis(RoleChanges::disconnectTenants);
+        return refresh(instance);
+    }
+
     public InstanceReport unpause(UUID id) {
         ManagedInstance instance = get(id);
         instance.runOnRedis(Jedis::clientUnpause);
@@ -401,6 +408,36 @@ public final class RedisHost implements AutoCloseable {
                     + offset + ", within " + timeoutMillis + " ms");
         }
         return new OffsetReached(refresh(instance), reached);
+    }
+
+    /**
+     * How code of this agent (a replication task's reader) logs in to one of its instances: as the
+     * agent's own user, whose password never leaves the host.
+     */
+    public record LocalLogin(String host, int port, String user, String password) {
+
+        private static final Duration CONNECT = Duration.ofSeconds(2);
+        private static final Duration READ = Duration.ofSeconds(5);
+
+        /** A connection as the agent's own user. */
+        public Jedis open() {
+            return new RedisEndpoint(host, port, user, password, CONNECT).open(READ);
+        }
+
+        /** Never print the password. */
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+
+    public Optional<LocalLogin> login(UUID id) {
+        ManagedInstance instance = instances.get(id);
+        if (instance == null) {
+            return Optional.empty();
+        }
+        RedisEndpoint endpoint = instance.endpoint();
+        return Optional.of(new LocalLogin(endpoint.host(), endpoint.port(), endpoint.user(), endpoint.password()));
     }
 
     /** The pid the agent supervises for the instance, while it is alive. */

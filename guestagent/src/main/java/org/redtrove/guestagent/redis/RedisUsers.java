@@ -38,9 +38,11 @@ record RedisUsers(String tenantPassword, String agentPassword, String replicatio
      * KILL/PAUSE/UNPAUSE/UNBLOCK/NO-EVICT/LIST, SLOWLOG, LATENCY and the CLUSTER admin commands.
      * What is left of those families: SCRIPT DEBUG, whose SYNC mode blocks the whole server for a
      * debugging session and whose YES mode forks it like a BGSAVE. CONFIG GET goes with the rest,
-     * and must: it would show a replica's masterauth, the replication password.
+     * and must: it would show a replica's masterauth, the replication password. ROLE is given back:
+     * it changes nothing, shows only addresses the API shows too, and Sentinel's client guidelines
+     * have clients check with it that the node they were given is the master.
      */
-    private static final List<String> TENANT_RESTRICTION = List.of("-@admin", "-script|debug");
+    private static final List<String> TENANT_RESTRICTION = List.of("-@admin", "+role", "-script|debug");
     private static final List<String> EVERYTHING = List.of("~*", "&*", "+@all");
     /** What a replica sends its master: AUTH (always allowed), PING, REPLCONF, PSYNC. */
     private static final List<String> REPLICATION_COMMANDS = List.of("+psync", "+replconf", "+ping");

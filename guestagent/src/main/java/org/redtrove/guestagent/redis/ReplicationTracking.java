@@ -83,6 +83,7 @@ final class ReplicationTracking {
     private static ReplicationInfo withTracked(ReplicationInfo r, long millisSinceMasterIo, boolean synced) {
         return new ReplicationInfo(r.role(), r.masterHost(), r.masterPort(), r.masterLinkUp(),
                 r.syncInProgress(), r.processedOffset(), r.replId(), r.replId2(), r.secondReplOffset(),
-                r.masterLastIoSecondsAgo(), millisSinceMasterIo, synced, r.replicas(), r.millisSinceMasterAnswered());
+                r.masterLastIoSecondsAgo(), millisSinceMasterIo, synced, r.replicas(), r.millisSinceMasterAnswered(),
+                r.syncs(), r.backlogFirstByte());
     }
 }

@@ -6,6 +6,8 @@ import org.redtrove.common.Membership;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.ClientType;
+import redis.clients.jedis.params.ClientKillParams;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
@@ -63,7 +65,13 @@ final class RoleChanges {
             // Live first, file second: the reverse of Follow, so that a failure between the two
             // leaves a file that still says replica. A restart then brings back a replica, never
             // a second master.
-            instance.runOnRedis(Jedis::replicaofNoOne);
+            boolean wasReplica = instance.replication().upstream() != null;
+            instance.runOnRedis(jedis -> {
+                jedis.replicaofNoOne();
+                if (wasReplica) {
+                    disconnectTenants(jedis);
+                }
+            });
             instance.writeReplication(instance.replication().withUpstream(null));
             instance.tracking().reset(null);
             instance.rememberMembership(r.membership());
@@ -85,7 +93,8 @@ final class RoleChanges {
                     r.masterHost(), r.masterPort(), RedisUsers.REPLICATION_USER, r.replicationPassword())));
             // A repeated Follow of the same master keeps what we know; a new master starts from scratch.
             // Reset before REPLICAOF, so no INFO read from before the switch can count as the new sync.
-            if (!master.equals(instance.tracking().expectedMaster())) {
+            boolean newMaster = !master.equals(instance.tracking().expectedMaster());
+            if (newMaster) {
                 instance.tracking().reset(master);
             }
             if (instance.releaseHold()) {
@@ -99,6 +108,9 @@ final class RoleChanges {
                     jedis.configSet("masteruser", RedisUsers.REPLICATION_USER,
                             "masterauth", r.replicationPassword(), "replica-read-only", "yes");
                     jedis.replicaof(r.masterHost(), r.masterPort());
+                    if (newMaster && !r.keepClients()) {
+                        disconnectTenants(jedis);
+                    }
                 });
             } catch (GuestOperationException e) {
                 if (!r.restartIfUnresponsive() || !(e.getCause() instanceof JedisConnectionException)) {
@@ -109,6 +121,20 @@ final class RoleChanges {
             instance.rememberMembership(r.membership());
         }
         log.info("instance {} now replicates from {} at {}", instance.id(), master, r.membership());
+    }
+
+    /**
+     * Closes the tenant's connections after a change of role or of master, as Sentinel does on
+     * every instance it reconfigures: clients that only look for the master again when their
+     * connection drops (redis-py, Lettuce's plain client, ioredis by default) would otherwise keep
+     * writing to a demoted master (refused as READONLY) or reading from a replica of the old one.
+     * Replication links and the agent's own connections are other users' and stay.
+     */
+    static void disconnectTenants(Jedis jedis) {
+        for (ClientType type : new ClientType[] {ClientType.NORMAL, ClientType.PUBSUB}) {
+            jedis.clientKill(ClientKillParams.clientKillParams().type(type).user(RedisUsers.DEFAULT_USER)
+                    .skipMe(ClientKillParams.SkipMe.YES));
+        }
     }
 
     private static void refuseStale(ManagedInstance instance, Membership asked) {

@@ -2,9 +2,11 @@ package org.redtrove.guestagent.rpc;
 
 import org.redtrove.common.GuestReply;
 import org.redtrove.common.GuestRequest;
+import org.redtrove.guestagent.copies.CopyRuns;
 import org.redtrove.guestagent.redis.GuestOperationException;
 import org.redtrove.guestagent.redis.RedisHost;
 import org.redtrove.guestagent.redis.RedisHost.OffsetReached;
+import org.redtrove.guestagent.tasks.ReplicationTasks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -19,9 +21,13 @@ public class GuestRequestHandler {
     private static final Logger log = LoggerFactory.getLogger(GuestRequestHandler.class);
 
     private final RedisHost redis;
+    private final ReplicationTasks tasks;
+    private final CopyRuns copies;
 
-    public GuestRequestHandler(RedisHost redis) {
+    public GuestRequestHandler(RedisHost redis, ReplicationTasks tasks, CopyRuns copies) {
         this.redis = redis;
+        this.tasks = tasks;
+        this.copies = copies;
     }
 
     public GuestReply handle(GuestRequest request) {
@@ -57,6 +63,13 @@ public class GuestRequestHandler {
             return withOffset(redis.pauseWrites(r.instanceId(), r.timeoutMillis()));
         } else if (request instanceof GuestRequest.Unpause r) {
             return GuestReply.ok(redis.unpause(r.instanceId()));
+        } else if (request instanceof GuestRequest.DisconnectClients r) {
+            return GuestReply.ok(redis.disconnectClients(r.instanceId()));
+        } else if (request instanceof GuestRequest.RunReplicationTasks r) {
+            tasks.run(r.instanceId(), r.tasks());
+            return GuestReply.ok(null);
+        } else if (request instanceof GuestRequest.RunCopy r) {
+            return GuestReply.copy(copies.ensure(r.order()));
         } else if (request instanceof GuestRequest.WaitForOffset r) {
             return withOffset(redis.waitForOffset(r.instanceId(), r.offset(), r.timeoutMillis()));
         }

@@ -157,13 +157,13 @@ class FollowTest {
                 newMaster.set("new", "written after the failover");
             }
             GuestRequest.Follow follow = new GuestRequest.Follow(masterId, fixture.epoch(3), "127.0.0.1", replicaPort,
-                    REPLICATION_PASSWORD, false);
+                    REPLICATION_PASSWORD, false, false);
             assertThatThrownBy(() -> agent.follow(follow)).as("without restartIfUnresponsive")
                     .isInstanceOf(GuestOperationException.class);
             assertThat(agent.pid(masterId)).hasValue(hungPid);
 
             agent.follow(new GuestRequest.Follow(masterId, fixture.epoch(3), "127.0.0.1", replicaPort,
-                    REPLICATION_PASSWORD, true));
+                    REPLICATION_PASSWORD, true, false));
         } finally {
             ProcessHandle.of(hungPid).ifPresent(p -> RedisHostFixture.signal(hungPid, "CONT"));
         }

@@ -70,7 +70,7 @@ final class RedisHostFixture implements AutoCloseable {
 
     GuestRequest.Follow followRequest(UUID replicaId, int masterPort, long epoch) {
         return new GuestRequest.Follow(replicaId, epoch(epoch), "127.0.0.1", masterPort, REPLICATION_PASSWORD,
-                false);
+                false, false);
     }
 
     static void awaitSynced(RedisHost agent, UUID replicaId) {

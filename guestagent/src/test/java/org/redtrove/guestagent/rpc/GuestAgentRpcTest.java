@@ -145,6 +145,12 @@ class GuestAgentRpcTest {
         UUID id = UUID.randomUUID();
         assertThat(call(prepare(id)).isOk()).isTrue();
         try {
+            // Answering at all, or the wait would fail at once (on a loaded machine Redis takes a moment).
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (call(new GuestRequest.Describe(id)).instance().state() != RedisState.RUNNING
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             send(Wire.encode(new GuestRequest.WaitForOffset(id, Long.MAX_VALUE, 3000)), "slow");
             Thread.sleep(200);
             send(Wire.encode(new GuestRequest.Describe(id)), "fast");

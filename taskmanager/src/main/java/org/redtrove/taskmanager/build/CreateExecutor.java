@@ -13,13 +13,15 @@ import org.redtrove.taskmanager.jobs.Job;
 import org.redtrove.taskmanager.jobs.JobContext;
 import org.redtrove.taskmanager.jobs.JobExecutor;
 import org.redtrove.taskmanager.jobs.JobFailedException;
+import org.redtrove.taskmanager.sets.ReplicaSetRepository;
 import org.springframework.stereotype.Component;
 
 /**
  * Builds one standalone instance: place it on a host, have that host's guest prepare it, and wait
  * until the conductor has seen Redis answer. Every step is idempotent on its own (placing keeps an
  * existing placement, the guest's prepare keeps an existing instance), so a redelivered job
- * resumes and never starts a second Redis.
+ * resumes and never starts a second Redis. Once it answers, the master of its new set is announced
+ * to Sentinel clients.
  */
 @Component
 public class CreateExecutor implements JobExecutor {
@@ -27,11 +29,14 @@ public class CreateExecutor implements JobExecutor {
     private final InstanceRepository instances;
     private final InstanceBuilder builder;
     private final TaskManagerProperties properties;
+    private final ReplicaSetRepository sets;
 
-    public CreateExecutor(InstanceRepository instances, InstanceBuilder builder, TaskManagerProperties properties) {
+    public CreateExecutor(InstanceRepository instances, InstanceBuilder builder, TaskManagerProperties properties,
+                          ReplicaSetRepository sets) {
         this.instances = instances;
         this.builder = builder;
         this.properties = properties;
+        this.sets = sets;
     }
 
     @Override
@@ -50,6 +55,7 @@ public class CreateExecutor implements JobExecutor {
         context.step("prepare", () -> builder.prepare(instances.get(id), hostId));
         context.step("await-active", () -> awaitActive(id, properties.buildTimeout()));
         instances.markActive(id);
+        sets.announceFounder(id);
     }
 
     @Override

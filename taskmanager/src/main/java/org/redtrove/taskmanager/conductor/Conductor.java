@@ -1,12 +1,15 @@
 package org.redtrove.taskmanager.conductor;
 
+import java.util.List;
 import java.util.UUID;
 import org.redtrove.common.ConductorMessage.Heartbeat;
 import org.redtrove.common.ConductorMessage.HostRegistration;
 import org.redtrove.common.InstanceReport;
 import org.redtrove.common.RedisState;
+import org.redtrove.common.ReplicationTaskReport;
 import org.redtrove.common.ServiceStatus;
 import org.redtrove.common.Wire;
+import org.redtrove.taskmanager.tasks.ReplicationTaskDispatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -24,9 +27,11 @@ public class Conductor {
     private static final UUID REDIS_DATASTORE = UUID.fromString("a7e1b8f0-5d1c-4c86-9f0e-1d3b2c4a5e60");
 
     private final JdbcClient jdbc;
+    private final ReplicationTaskDispatcher tasks;
 
-    public Conductor(JdbcClient jdbc) {
+    public Conductor(JdbcClient jdbc, ReplicationTaskDispatcher tasks) {
         this.jdbc = jdbc;
+        this.tasks = tasks;
     }
 
     /** Records the host, and the Redis version it runs as a datastore version users can choose. */
@@ -68,6 +73,14 @@ public class Conductor {
         }
         for (InstanceReport report : heartbeat.instances()) {
             record(heartbeat.hostId(), heartbeat.sentAt(), report);
+        }
+        for (ReplicationTaskReport task : heartbeat.tasks() == null ? List.<ReplicationTaskReport>of()
+                : heartbeat.tasks()) {
+            int rows = jdbc.sql("update replication_tasks set runtime = ?::jsonb, runtime_at = now() where id = ?")
+                    .params(Wire.toJson(task), task.taskId()).update();
+            if (rows == 0) {
+                tasks.orphan(task.instanceId()); // its task was deleted: the dispatcher stops it there
+            }
         }
     }
 

@@ -89,8 +89,8 @@ public class SetSupervisor {
         long bound = properties.detection().toMillis();
         Analysis analysis = FailureAnalyzer.analyze(view, bound, properties.reportFreshness().toMillis(),
                 agentTimeoutMillis, OffsetDateTime.now());
-        List<Repair> repairs = Reconciler.plan(view, agentTimeoutMillis, fencing.desired(view.master().instanceId(),
-                        instances.membersOf(view.set().id())), analysis.situation(), properties.automatic());
+        List<Repair> repairs = Reconciler.plan(view, agentTimeoutMillis, fencing.desired(healthyReplicas(analysis)),
+                analysis.situation(), properties.automatic());
         analysis = withDivergence(analysis, repairs);
         record(view.set(), analysis);
         if (view.busy()) {
@@ -101,6 +101,12 @@ public class SetSupervisor {
         } else if (repairs.stream().anyMatch(r -> !(r instanceof Repair.Diverged))) {
             repair(view, repairs);
         }
+    }
+
+    /** Replicas this very analysis judges healthy: the health recorded in the database is a round older. */
+    private static int healthyReplicas(Analysis analysis) {
+        return (int) analysis.members().stream()
+                .filter(m -> m.role().equals("replica") && m.health().equals(Health.HEALTHY.name())).count();
     }
 
     /** Members in other roles than recorded make the situation DIVERGENT_TOPOLOGY, unless worse holds. */
@@ -163,18 +169,31 @@ public class SetSupervisor {
     }
 
     /**
-     * Starts a RECONCILE job, unless one was started so recently that not every member has
-     * reported since: the heartbeats read may still show what that job already repaired.
+     * Starts a RECONCILE job, unless a repair or any other job on the set was started or finished
+     * so recently that not every member has reported since (every member whose agent still
+     * reports, for the job rule): the heartbeats read may still show
+     * what that job already changed. (Right after an attach, a replica's last report can still
+     * show the full sync the attach waited out; weakening the master's fencing on that evidence
+     * would let a crash in the next second restart the master instead of failing over.)
      */
     private void repair(SetView view, List<Repair> repairs) {
         Instant now = Instant.now();
+        long oldestReport = view.members().stream().mapToLong(MemberView::reportAgeMillis).max().orElse(0);
         Instant last = lastRepair.get(view.set().id());
         if (last != null) {
             long sinceLast = Duration.between(last, now).toMillis();
-            long oldestReport = view.members().stream().mapToLong(MemberView::reportAgeMillis).max().orElse(0);
             if (sinceLast < REPAIR_SPACING.toMillis() || oldestReport < 0 || oldestReport >= sinceLast) {
                 return;
             }
+        }
+        // Members whose agents still report: one that went silent for good (a lost host) has no
+        // newer report to wait for, and must not hold up the repairs the others need.
+        long oldestLiveReport = view.members().stream().mapToLong(MemberView::reportAgeMillis)
+                .filter(age -> age >= 0 && age < agentTimeoutMillis).max().orElse(-1);
+        long sinceJob = instances.millisSinceLastJobFinished(view.members().stream().map(MemberView::instanceId)
+                .toList());
+        if (sinceJob >= 0 && oldestLiveReport >= sinceJob) {
+            return;
         }
         lastRepair.put(view.set().id(), now);
         String reason = String.join("; ", repairs.stream().filter(r -> !(r instanceof Repair.Diverged))

@@ -118,6 +118,20 @@ public class InstanceRepository {
                 .param("ids", ids).query(Boolean.class).single();
     }
 
+    /**
+     * Milliseconds since the last job on any of these instances finished, on the database's clock;
+     * -1 if none ever did.
+     */
+    public long millisSinceLastJobFinished(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return -1;
+        }
+        return Math.round(jdbc.sql("""
+                select coalesce(extract(epoch from now() - max(finished_at)) * 1000, -1)
+                  from jobs where instance_id in (:ids)""")
+                .param("ids", ids).query(Double.class).single());
+    }
+
     /** Records how the supervisor judges the member; answers whether that changed anything. */
     public boolean setHealth(UUID id, Health health, String detail) {
         return jdbc.sql("""

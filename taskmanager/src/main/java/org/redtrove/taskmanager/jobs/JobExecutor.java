@@ -13,6 +13,14 @@ public interface JobExecutor {
      */
     void execute(JobContext context);
 
+    /**
+     * True for jobs that run as long as their data takes (a copy): they run on threads of their own,
+     * so they never hold up a promote or a failover waiting for a job consumer.
+     */
+    default boolean longRunning() {
+        return false;
+    }
+
     /** Leaves the instances the job touched in a state the user can see and act on. */
     void failed(Job job, String error);
 }

@@ -49,6 +49,12 @@ public class JobRepository {
                 .update() == 1;
     }
 
+    /** Gives a running job up without a verdict: JobRecovery publishes it again at once. */
+    public void release(UUID id, String owner) {
+        jdbc.sql("update jobs set lease_until = now() - interval '1 second' where id = :id and lease_owner = :owner"
+                + " and state = 'RUNNING'").param("id", id).param("owner", owner).update();
+    }
+
     public void renew(List<UUID> ids, String owner, Duration lease) {
         for (UUID id : ids) {
             jdbc.sql("""

@@ -38,6 +38,14 @@ public class JobRunner {
     private final Messaging messaging;
     private final Map<JobKind, JobExecutor> executors = new EnumMap<>(JobKind.class);
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
+    /** Long-running jobs (copies): started from a consumer thread, run here. */
+    private final java.util.concurrent.ExecutorService longRunning = java.util.concurrent.Executors.newCachedThreadPool(
+            r -> {
+                Thread t = new Thread(r, "long-job");
+                t.setDaemon(true);
+                return t;
+            });
+    private volatile boolean stopping;
 
     public JobRunner(JobRepository jobs, TransactionTemplate tx, Failpoints failpoints,
                      TaskManagerProperties properties, Messaging messaging, List<JobExecutor> executors) {
@@ -60,6 +68,23 @@ public class JobRunner {
         if (!running.add(jobId)) {
             return; // another consumer thread of this process claimed it at the same moment
         }
+        if (executor != null && executor.longRunning()) {
+            // its message is acked now; the lease, renewed while it runs, is what keeps it ours, and
+            // JobRecovery publishes it again if this process dies
+            longRunning.submit(() -> {
+                try {
+                    execute(job, executor);
+                } catch (DataAccessException e) {
+                    log.warn("{} job {} lost the database; it resumes when its lease lapses", job.kind(), jobId);
+                }
+            });
+            return;
+        }
+        execute(job, executor);
+    }
+
+    private void execute(Job job, JobExecutor executor) {
+        UUID jobId = job.id();
         JobContext context = null;
         try {
             if (executor == null) {
@@ -77,6 +102,12 @@ public class JobRunner {
             if (context != null && context.databaseLost() != null) {
                 // What failed was a record, not the job: judged now, a PostgreSQL restart fails it.
                 throw databaseLost(job, context.databaseLost());
+            }
+            if (stopping && executor != null && executor.longRunning()) {
+                // stopped with the process, not failed: another taskmanager (or this one, restarted) resumes it
+                log.info("{} job {} stops with this taskmanager; it resumes from where it stood", job.kind(), jobId);
+                jobs.release(jobId, messaging.processId());
+                return;
             }
             String error = e instanceof JobFailedException ? e.getMessage() : describe(e);
             log.warn("{} job {} failed: {}", job.kind(), jobId, error,
@@ -126,6 +157,13 @@ public class JobRunner {
         log.warn("{} job {} lost the database; it resumes from its recorded steps: {}", job.kind(), job.id(),
                 e.getMessage());
         return e;
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stopLongRunning() throws InterruptedException {
+        stopping = true;
+        longRunning.shutdownNow();
+        longRunning.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     @Scheduled(fixedDelayString = "${redtrove.taskmanager.lease-renewal:5s}")

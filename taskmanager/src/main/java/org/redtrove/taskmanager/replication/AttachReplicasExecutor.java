@@ -79,6 +79,13 @@ public class AttachReplicasExecutor implements JobExecutor {
         // The master keeps the fencing its replicas in sync already call for while the new ones sync.
         guests.configureSource(source, pending.size(), fencing.desired(source.id(),
                 instances.membersOf(source.replicaSetId())));
+        // Placed one after another, each away from every host the set already has a member on:
+        // placed in parallel, each replica avoided only the source's host, and two of them could
+        // race onto the same emptiest one, where one host failure takes both.
+        for (Instance replica : pending) {
+            context.step("place-" + replica.id(), String.class,
+                    () -> builder.placeOrKeep(instances.get(replica.id()), memberHosts(source.replicaSetId())));
+        }
         List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         Set<UUID> inSync = java.util.concurrent.ConcurrentHashMap.newKeySet();
         try {
@@ -108,9 +115,15 @@ public class AttachReplicasExecutor implements JobExecutor {
         }
     }
 
+    private Set<String> memberHosts(UUID setId) {
+        return instances.membersOf(setId).stream().filter(Instance::isPlaced).map(Instance::hostId)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
     /**
-     * Each replica's placement, prepare and REPLICAOF are steps of their own, named after it, so a
-     * resumed job neither places a replica twice nor repeats what its guest already did.
+     * Each replica's placement (made first, in execute), prepare and REPLICAOF are steps of their own,
+     * named after it, so a resumed job neither places a replica twice nor repeats what its guest
+     * already did.
      */
     private void attach(JobContext context, Instance replica, Instance source) {
         String hostId = context.step("place-" + replica.id(), String.class,

@@ -93,6 +93,11 @@ public class EjectExecutor implements JobExecutor {
         String fenceFailure = fenced.join();
         context.progress("oldMasterFenced", fenceFailure == null ? "yes"
                 : "not yet: " + fenceFailure + "; it is fenced when its agent reports again");
+        if (fenceFailure == null) {
+            // The fence ran beside the promotion: a restarted old master may have taken connections
+            // from clients not yet told of the new master.
+            repointing.disconnectOldMastersClients(context, oldMaster);
+        }
         masterSettings.apply(set.id());
         Set<UUID> failed = Repointing.failedIds(failures);
         for (Instance member : instances.membersOf(set.id())) {

@@ -158,7 +158,7 @@ public class PromoteExecutor implements JobExecutor {
             } else if (step instanceof DemoteOldMaster d) {
                 // An old master that cannot be reached now is paused, and is fenced when it is back.
                 try {
-                    context.step("demote-old-master", () -> guests.follow(members.get(d.oldMaster()),
+                    context.step("demote-old-master", () -> guests.demote(members.get(d.oldMaster()),
                             members.get(d.newMaster()), membership, replicationPassword));
                 } catch (RuntimeException e) {
                     if (JobRunner.isDatabaseLoss(e)) {
@@ -168,6 +168,7 @@ public class PromoteExecutor implements JobExecutor {
                 }
             } else if (step instanceof PromoteCandidate p) {
                 context.step("promote-candidate", () -> guests.becomeMaster(members.get(p.candidate()), membership));
+                repointing.disconnectOldMastersClients(context, members.get(context.job().params().sourceId()));
             } else if (step instanceof Repoint r) {
                 followers.put("repoint-" + r.replica(), members.get(r.replica()));
             } else if (step instanceof Unpause u) {

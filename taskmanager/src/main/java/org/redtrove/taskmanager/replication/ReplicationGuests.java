@@ -16,6 +16,7 @@ import org.redtrove.taskmanager.guest.GuestClient;
 import org.redtrove.taskmanager.guest.GuestUnavailableException;
 import org.redtrove.taskmanager.instances.Instance;
 import org.redtrove.taskmanager.jobs.JobFailedException;
+import org.redtrove.taskmanager.sets.ReplicaSetRepository;
 import org.springframework.stereotype.Component;
 
 /** The replication commands executors send, phrased in terms of instances rather than hosts. */
@@ -25,16 +26,19 @@ public class ReplicationGuests {
     private final GuestCalls calls;
     private final GuestClient client;
     private final ReplicationProperties properties;
+    private final ReplicaSetRepository sets;
     private final ExecutorService parallel = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "replication-rpc");
         t.setDaemon(true);
         return t;
     });
 
-    public ReplicationGuests(GuestCalls calls, GuestClient client, ReplicationProperties properties) {
+    public ReplicationGuests(GuestCalls calls, GuestClient client, ReplicationProperties properties,
+                             ReplicaSetRepository sets) {
         this.calls = calls;
         this.client = client;
         this.properties = properties;
+        this.sets = sets;
     }
 
     /** Asks the instance's guest for its state; never throws, an unreachable one says why. */
@@ -70,8 +74,25 @@ public class ReplicationGuests {
      * replication user. Refused by the guest if it already applied a newer epoch.
      */
     public void follow(Instance member, Instance master, Membership membership, String replicationPassword) {
-        ok(calls.call(member.hostId(), followRequest(member, master, membership, replicationPassword, false)),
+        ok(calls.call(member.hostId(), followRequest(member, master, membership, replicationPassword, false, false)),
                 "make " + member.id() + " follow " + master.id());
+    }
+
+    /**
+     * Demotes the old master of a planned switchover, keeping its clients connected until the new
+     * master is announced ({@link #disconnectClients}): clients that reconnect at once would else
+     * ask for the master while none is announced, and Lettuce's plain client would come back to
+     * the demoted one and stay there, refused as READONLY.
+     */
+    public void demote(Instance oldMaster, Instance master, Membership membership, String replicationPassword) {
+        ok(calls.call(oldMaster.hostId(), followRequest(oldMaster, master, membership, replicationPassword, false,
+                true)), "make " + oldMaster.id() + " follow " + master.id());
+    }
+
+    /** Closes the tenant's connections to the instance, so that Sentinel clients look for the master again. */
+    public void disconnectClients(Instance instance) {
+        ok(calls.call(instance.hostId(), new GuestRequest.DisconnectClients(instance.id())),
+                "disconnect the clients of " + instance.id());
     }
 
     /**
@@ -84,7 +105,7 @@ public class ReplicationGuests {
     public String fence(Instance oldMaster, Instance newMaster, Membership membership, String replicationPassword) {
         try {
             GuestReply reply = client.call(oldMaster.hostId(),
-                    followRequest(oldMaster, newMaster, membership, replicationPassword, true),
+                    followRequest(oldMaster, newMaster, membership, replicationPassword, true, false),
                     properties.observeTimeout());
             return reply.isOk() ? null : reply.error();
         } catch (GuestUnavailableException e) {
@@ -93,15 +114,20 @@ public class ReplicationGuests {
     }
 
     private static GuestRequest.Follow followRequest(Instance member, Instance master, Membership membership,
-                                                     String replicationPassword, boolean restartIfUnresponsive) {
+                                                     String replicationPassword, boolean restartIfUnresponsive,
+                                                     boolean keepClients) {
         return new GuestRequest.Follow(member.id(), membership, master.hostAddress(), master.port(),
-                replicationPassword, restartIfUnresponsive);
+                replicationPassword, restartIfUnresponsive, keepClients);
     }
 
-    /** Makes the instance the writable master of its set at this membership, keeping its data. */
+    /**
+     * Makes the instance the writable master of its set at this membership, keeping its data, and
+     * then announces it to Sentinel clients: only a guest's answer says it now answers role:master.
+     */
     public void becomeMaster(Instance member, Membership membership) {
         ok(calls.call(member.hostId(), new GuestRequest.BecomeMaster(member.id(), membership)),
                 "promote " + member.id());
+        sets.announce(membership.setId(), membership.epoch(), member.id());
     }
 
     public void configureSource(Instance source, int attaching, Fencing fencing) {

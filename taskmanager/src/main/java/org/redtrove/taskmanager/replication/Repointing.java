@@ -13,6 +13,8 @@ import org.redtrove.taskmanager.instances.Instance;
 import org.redtrove.taskmanager.instances.InstanceRepository;
 import org.redtrove.taskmanager.jobs.JobContext;
 import org.redtrove.taskmanager.jobs.JobRunner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,6 +28,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class Repointing {
 
+    private static final Logger log = LoggerFactory.getLogger(Repointing.class);
+    /** Long enough for a client to have seen +switch-master (they follow within 0.1-0.6 s here). */
+    private static final long SECOND_SWEEP_AFTER_MILLIS = 1_000;
+
     /** One member that could not be pointed at the new master. */
     public record Failure(UUID instanceId, String message) {
     }
@@ -36,6 +42,31 @@ public class Repointing {
     public Repointing(InstanceRepository instances, ReplicationGuests guests) {
         this.instances = instances;
         this.guests = guests;
+    }
+
+    /**
+     * Closes the old master's tenant connections once the new master is announced, as Sentinel does:
+     * redis-py, Lettuce's plain client and ioredis by default only move on a disconnect. Then once
+     * more, a second later: a client that reconnected to the old node before it saw the event is
+     * still there, and Jedis's pool keeps a connection borrowed across its switch and hands it out
+     * again (its host reads as the new master's: the socket factory is shared), refused as READONLY
+     * until it is closed. Not closing them leaves them refused as READONLY, never writing to the
+     * wrong node: a failure is recorded in the job, not fatal.
+     */
+    public void disconnectOldMastersClients(JobContext context, Instance oldMaster) {
+        try {
+            context.step("disconnect-old-master-clients", () -> guests.disconnectClients(oldMaster));
+            if (!context.isDone("disconnect-old-master-clients-again")) {
+                JobContext.sleep(SECOND_SWEEP_AFTER_MILLIS);
+            }
+            context.step("disconnect-old-master-clients-again", () -> guests.disconnectClients(oldMaster));
+        } catch (RuntimeException e) {
+            if (JobRunner.isDatabaseLoss(e)) {
+                throw e;
+            }
+            log.warn("Could not close the clients of the old master {}: {}", oldMaster.id(), e.getMessage());
+            context.progress("oldMasterClients", "not closed: " + e.getMessage());
+        }
     }
 
     /**

@@ -77,7 +77,11 @@ public class ReplicaSetRepository {
             throw new JobFailedException("The master of replica set " + set.name() + " changed meanwhile (epoch "
                     + set.epoch() + ", expected " + expectedEpoch + ").");
         }
-        jdbc.sql("update replica_sets set master_id = ?, epoch = epoch + 1, updated_at = now() where id = ?")
+        // No node is announced to Sentinel clients until the new master answers as one (announce).
+        jdbc.sql("""
+                update replica_sets set master_id = ?, epoch = epoch + 1, serving_master_id = null,
+                       serving_epoch = null, serving_since = null, updated_at = now()
+                 where id = ?""")
                 .params(newMaster, setId).update();
         jdbc.sql("""
                 update instances set replica_of = case when id = :master then null else cast(:master as uuid) end,
@@ -140,6 +144,30 @@ public class ReplicaSetRepository {
         jdbc.sql("update replica_sets set replication_password = ? where id = ?")
                 .params(secrets.seal(TaskManagerSecrets.REPLICATION_PASSWORD, password), setId).update();
         return password;
+    }
+
+    /**
+     * Records that the set's master answers as a master at this epoch, after its guest confirmed
+     * the promotion: from now on the Sentinel endpoint announces it (and publishes +switch-master
+     * when it differs from the last one announced). A confirmation from an older epoch, or for a
+     * member that is no longer the recorded master, changes nothing.
+     */
+    public void announce(UUID setId, long epoch, UUID masterId) {
+        jdbc.sql("""
+                update replica_sets set serving_master_id = master_id, serving_epoch = epoch,
+                       serving_since = clock_timestamp()
+                 where id = ? and epoch = ? and master_id = ?
+                   and serving_master_id is distinct from master_id""")
+                .params(setId, epoch, masterId).update();
+    }
+
+    /** A new instance that founded its set, once it answers: announced at the set's epoch. */
+    public void announceFounder(UUID instanceId) {
+        jdbc.sql("""
+                update replica_sets set serving_master_id = master_id, serving_epoch = epoch,
+                       serving_since = clock_timestamp()
+                 where master_id = ? and serving_master_id is null""")
+                .param(instanceId).update();
     }
 
     /** Anti-flapping: no automatic failover of the set for {@code period}. */
