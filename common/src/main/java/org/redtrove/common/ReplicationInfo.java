@@ -49,9 +49,18 @@ public record ReplicationInfo(String role, String masterHost, int masterPort, bo
      * to where that stayed valid, and its backlog still holds the next byte.
      */
     public boolean canContinue(String history, long offset) {
+        return holdsHistory(history, offset) && offset <= processedOffset;
+    }
+
+    /**
+     * Whether this instance still holds the history {@code replId} at {@code offset}, whether or
+     * not it has reached the offset yet: a reader that runs here can go on here. False once it went
+     * through a full resync or a restart that began a history of its own.
+     */
+    public boolean holdsHistory(String history, long offset) {
         boolean sameHistory = history.equals(replId)
                 || (history.equals(replId2) && offset + 1 <= secondReplOffset);
-        return sameHistory && backlogFirstByte >= 0 && offset + 1 >= backlogFirstByte && offset <= processedOffset;
+        return sameHistory && backlogFirstByte >= 0 && offset + 1 >= backlogFirstByte;
     }
 
     /** INFO stats' sync_full, sync_partial_ok and sync_partial_err: syncs served since Redis started. */

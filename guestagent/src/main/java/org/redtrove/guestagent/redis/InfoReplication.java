@@ -12,7 +12,7 @@ import org.redtrove.common.ReplicationInfo.ReplicaLink;
  * here: {@link ReplicationTracking} fills in millisSinceMasterIo and syncCompleted, and
  * {@link ManagedInstance} millisSinceMasterAnswered from its master pinger.
  */
-final class InfoReplication {
+public final class InfoReplication {
 
     private InfoReplication() {
     }
@@ -28,7 +28,7 @@ final class InfoReplication {
         return fields;
     }
 
-    static ReplicationInfo parse(String info) {
+    public static ReplicationInfo parse(String info) {
         return parse(info, null);
     }
 

@@ -1,7 +1,6 @@
 package org.redtrove.guestagent.tasks;
 
 import com.moilioncircle.redis.replicator.Configuration;
-import com.moilioncircle.redis.replicator.RedisReplicator;
 import com.moilioncircle.redis.replicator.Replicator;
 import com.moilioncircle.redis.replicator.cmd.CommandName;
 import com.moilioncircle.redis.replicator.cmd.impl.DefaultCommand;
@@ -43,6 +42,12 @@ final class TaskRunner implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
     private static final int BATCH_RECORDS = 1000;
+    /**
+     * How long a reader waits for its source to hold its position before it takes a full resync
+     * and reports the stream it missed: time for the taskmanager to move the task to a member of
+     * the set that still holds it (a restarted master begins a history of its own, say).
+     */
+    private static final long NOT_HELD_GRACE_NANOS = 15_000_000_000L;
 
     private final ReplicationTaskSpec spec;
     private final UUID instanceId;
@@ -58,6 +63,8 @@ final class TaskRunner implements AutoCloseable {
     private volatile long lastSavedAt;
     private volatile long lastBatchLag = -1;
     private volatile long sourceEnd = -1;
+    /** Since when the source has not held the position the reader needs; -1 while it does. */
+    private long notHeldSince = -1;
     /** Where a fresh task began reading, until the target records a position of its own. */
     private volatile Position origin;
     private long lastProbe;
@@ -124,6 +131,11 @@ final class TaskRunner implements AutoCloseable {
                     Thread.sleep(500);
                     continue;
                 }
+                if (from != TaskLog.FRESH && awaitingAMemberThatHolds(from)) {
+                    readerUp = false;
+                    Thread.sleep(500);
+                    continue;
+                }
                 log.info("Replication task {} reads {} from {}", spec.name(), source,
                         from == TaskLog.FRESH ? "the current end of its stream" : from.replId() + " offset " + from.offset());
                 read(from);
@@ -140,6 +152,25 @@ final class TaskRunner implements AutoCloseable {
             sleepQuietly(backoff);
             backoff = Math.min(backoff * 2, 5000);
         }
+    }
+
+    /**
+     * True while the source does not hold {@code from} and the grace for the task to move has not
+     * run out. The first time, it says so in the task's errors; a source that holds the position
+     * again (a replica that caught up) ends the wait.
+     */
+    private boolean awaitingAMemberThatHolds(Position from) {
+        if (SourceStream.continues(source, from)) {
+            notHeldSince = -1;
+            return false;
+        }
+        long now = System.nanoTime();
+        if (notHeldSince < 0) {
+            notHeldSince = now;
+            stats.error("SOURCE", source + " does not hold position " + from.offset() + " of " + from.replId()
+                    + " of the replication stream: waiting for a member of the set that does", 0);
+        }
+        return now - notHeldSince < NOT_HELD_GRACE_NANOS;
     }
 
     /**
@@ -200,7 +231,7 @@ final class TaskRunner implements AutoCloseable {
             conf.setReplId(from.replId()).setReplOffset(from.offset());
             db = from.db();
         }
-        RedisReplicator r = new RedisReplicator(source.host(), source.port(), conf);
+        SourceStream r = new SourceStream(source.host(), source.port(), conf);
         r.setRdbVisitor(new SkipRdbVisitor(r));
         commands = new WriteCommands(keySpecs(), this::getKeys);
         for (String name : commands.names()) {

@@ -67,8 +67,13 @@ public class ReplicationTaskDispatcher implements SmartLifecycle {
     private final GuestCalls guests;
     /** What each instance was last sent (the tasks' settings), and when. */
     private final Map<UUID, Sent> sent = new ConcurrentHashMap<>();
-    /** Instances that reported a task that no longer exists. */
-    private final Set<UUID> orphans = ConcurrentHashMap.newKeySet();
+    /**
+     * Instances whose list must be sent again: one reported a task that no longer exists, or the
+     * last call to its agent failed or timed out, so the agent may have applied that list or not
+     * (a timed-out list that moved a task there, and the task is deleted meanwhile: without this,
+     * nothing would tell that agent to stop it).
+     */
+    private final Set<UUID> resend = ConcurrentHashMap.newKeySet();
     private final Duration interval;
     private ScheduledExecutorService executor;
 
@@ -84,6 +89,15 @@ public class ReplicationTaskDispatcher implements SmartLifecycle {
             return applied == null || (replication != null && replication.canContinue(applied.replId(),
                     applied.offset()));
         }
+
+        /**
+         * Its latest report says it still holds the history at {@code applied}, reached or not: a
+         * reader there can go on (its report may be older than the position).
+         */
+        boolean holds(Position applied) {
+            return applied == null || (replication != null && replication.holdsHistory(applied.replId(),
+                    applied.offset()));
+        }
     }
 
     public ReplicationTaskDispatcher(JdbcClient jdbc, SecretBox secrets, GuestCalls guests,
@@ -97,7 +111,7 @@ public class ReplicationTaskDispatcher implements SmartLifecycle {
     /** A guest reported a task that does not exist (deleted): its instance gets its list again. */
     public void orphan(UUID instanceId) {
         if (instanceId != null) {
-            orphans.add(instanceId);
+            resend.add(instanceId);
         }
     }
 
@@ -137,12 +151,12 @@ public class ReplicationTaskDispatcher implements SmartLifecycle {
             Map<UUID, List<ReplicationTaskSpec>> desired = desired(silent);
             Set<UUID> instances = new HashSet<>(desired.keySet());
             instances.addAll(sent.keySet());
-            instances.addAll(orphans);
+            instances.addAll(resend);
             Map<UUID, String> hosts = hostsOf(instances);
             for (UUID instance : instances) {
                 List<ReplicationTaskSpec> tasks = desired.getOrDefault(instance, List.of());
                 Sent last = sent.get(instance);
-                boolean due = last == null || !sameSettings(last.tasks(), tasks) || orphans.contains(instance)
+                boolean due = last == null || !sameSettings(last.tasks(), tasks) || resend.contains(instance)
                         || System.nanoTime() - last.atNanos() > RESEND.toNanos()
                         || (silent.contains(instance) && System.nanoTime() - last.atNanos() > SILENT.toNanos());
                 String host = hosts.get(instance);
@@ -154,13 +168,15 @@ public class ReplicationTaskDispatcher implements SmartLifecycle {
                     reply = guests.callOnce(host, new GuestRequest.RunReplicationTasks(instance, tasks), CALL_TIMEOUT);
                 } catch (RuntimeException e) {
                     log.debug("Replication tasks of {} not sent: {}", instance, e.getMessage());
+                    resend.add(instance);
                     continue;
                 }
                 if (reply.error() != null) {
                     log.warn("Replication tasks of {} refused by its guest: {}", instance, reply.error());
+                    resend.add(instance);
                     continue;
                 }
-                orphans.remove(instance);
+                resend.remove(instance);
                 if (tasks.isEmpty()) {
                     sent.remove(instance);
                 } else {
@@ -243,12 +259,12 @@ public class ReplicationTaskDispatcher implements SmartLifecycle {
     }
 
     /**
-     * The member to read from: the one it runs on if that is still a healthy replica, else a
-     * healthy replica that can continue the stream where the task stopped, else the master if it
-     * can, else any healthy replica (the reader then reports what it missed); none while the set is
-     * changing (a job runs on it). A member that went through a full resync holds the stream only
-     * from there (a failed master that rejoined, say), so it is not chosen while another can
-     * continue.
+     * The member to read from: the one it runs on if that is still a healthy replica holding the
+     * stream's history where the task stopped, else a healthy replica that can continue from there,
+     * else the master if it can, else the one it runs on or any healthy replica (the reader then
+     * reports what it missed); none while the set is changing (a job runs on it). A member that
+     * went through a full resync holds the stream only from there (a failed master that rejoined,
+     * say), so it is not chosen, nor kept, while another can continue.
      */
     static Member reader(List<Member> members, ReplicationTaskReport runtime) {
         if (members.stream().anyMatch(m -> TaskStatus.valueOf(m.task()) != TaskStatus.NONE
@@ -259,14 +275,12 @@ public class ReplicationTaskDispatcher implements SmartLifecycle {
         }
         List<Member> healthyReplicas = members.stream()
                 .filter(m -> !m.master() && m.placed() && m.health().equals("HEALTHY")).toList();
-        if (runtime != null) {
-            for (Member m : healthyReplicas) {
-                if (m.id().equals(runtime.instanceId())) {
-                    return m;
-                }
-            }
-        }
         Position applied = runtime == null ? null : runtime.applied();
+        Member current = runtime == null ? null : healthyReplicas.stream()
+                .filter(m -> m.id().equals(runtime.instanceId())).findFirst().orElse(null);
+        if (current != null && current.holds(applied)) {
+            return current;
+        }
         Optional<Member> replica = healthyReplicas.stream().filter(m -> m.canContinue(applied)).findFirst();
         if (replica.isPresent()) {
             return replica.get();
@@ -274,6 +288,9 @@ public class ReplicationTaskDispatcher implements SmartLifecycle {
         Optional<Member> master = members.stream().filter(m -> m.master() && m.placed()).findFirst();
         if (master.isPresent() && (master.get().canContinue(applied) || healthyReplicas.isEmpty())) {
             return master.get();
+        }
+        if (current != null) {
+            return current; // no member holds the position: stay, and the reader reports what it missed
         }
         return healthyReplicas.isEmpty() ? null : healthyReplicas.get(0); // none: a set still being built
     }

@@ -71,6 +71,25 @@ class ReaderChoiceTest {
     }
 
     @Test
+    void aTaskLeavesItsReplicaOnceThatNoLongerHoldsTheStreamAndStaysWhenNoneDoes() {
+        Position applied = new Position(OLDER, 6536, 0);
+        Member master = member(true, "HEALTHY", "NONE", HISTORY, OLDER, 7000, 9000, 1);
+        // restarted, then resynced from the new master: a history that begins after the position
+        Member restarted = member(false, "HEALTHY", "NONE", HISTORY, null, -1, 9000, 8000);
+        Member continued = member(false, "HEALTHY", "NONE", HISTORY, OLDER, 7000, 9000, 1);
+        assertThat(ReplicationTaskDispatcher.reader(List.of(master, restarted, continued),
+                runningOn(restarted, applied))).isEqualTo(continued);
+        // Its own report a moment old, behind the position: it still holds the history, so it stays.
+        Member behind = member(false, "HEALTHY", "NONE", OLDER, null, -1, 6000, 1);
+        assertThat(ReplicationTaskDispatcher.reader(List.of(master, behind, continued), runningOn(behind, applied)))
+                .isEqualTo(behind);
+        // Nobody holds it any more: it stays where it is, whose reader reports what was missed.
+        Member lost = member(true, "HEALTHY", "NONE", HISTORY, null, -1, 9000, 8000);
+        assertThat(ReplicationTaskDispatcher.reader(List.of(lost, restarted), runningOn(restarted, applied)))
+                .isEqualTo(restarted);
+    }
+
+    @Test
     void aSetWithNothingPlacedYetHasNoReader() {
         Member building = new Member(UUID.randomUUID(), SET, null, true, "SYNCING", "NONE", false, null);
         Member failedBuild = member(false, "FAILED", "BUILDING_ERROR_SERVER", HISTORY, null, -1, 0, -1);
