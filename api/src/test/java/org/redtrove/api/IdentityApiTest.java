@@ -136,6 +136,27 @@ class IdentityApiTest extends ApiTestSupport {
     }
 
     @Test
+    void aUserRevokesItsOwnTokenAndNobodyElsesAnAdminAnyToken() {
+        String alice = alice();
+        String bob = bob();
+        assertThat(exchange(revocation(alice, bob)).status()).as("alice may not end bob's token").isEqualTo(403);
+        assertThat(get("/v1.0/" + betaProject + "/instances", bob).status()).isEqualTo(200);
+
+        assertThat(exchange(revocation(alice, alice)).status()).isEqualTo(204);
+        assertThat(get("/v1.0/" + alphaProject + "/instances", alice).status()).as("a logged-out token").isEqualTo(401);
+        assertThat(exchange(revocation(alice, alice)).status()).isEqualTo(401);
+
+        assertThat(exchange(revocation(token("admin", "admin-secret", "admin"), bob)).status()).isEqualTo(204);
+        assertThat(get("/v1.0/" + betaProject + "/instances", bob).status()).isEqualTo(401);
+        assertThat(exchange(revocation(alice(), "not-a-token")).status()).isEqualTo(403);
+    }
+
+    private HttpRequest revocation(String authToken, String subject) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/identity/v3/auth/tokens"))
+                .header("X-Auth-Token", authToken).header("X-Subject-Token", subject).DELETE().build();
+    }
+
+    @Test
     void troveRoutesNeedALiveTokenScopedToTheProjectInThePath() {
         Response none = get("/v1.0/" + alphaProject + "/instances", null);
         assertThat(none.status()).isEqualTo(401);

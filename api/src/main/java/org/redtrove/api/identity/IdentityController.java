@@ -14,6 +14,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -103,6 +104,25 @@ public class IdentityController {
         }
         return ResponseEntity.ok().header("X-Subject-Token", subject).contentType(MediaType.APPLICATION_JSON)
                 .body(document(issued.orElseThrow(() -> KeystoneError.notFound("Could not find token.")), request));
+    }
+
+    /**
+     * Revocation (Keystone's identity:revoke_token): a user ends its own token, as a logout does;
+     * an admin or a service user any token. Anyone else gets 403, as for validation.
+     */
+    @DeleteMapping({"/identity/v3/auth/tokens", "/v3/auth/tokens"})
+    ResponseEntity<Void> revoke(@RequestHeader(value = "X-Auth-Token", required = false) String authToken,
+                                @RequestHeader(value = "X-Subject-Token", required = false) String subject) {
+        TokenService.Issued caller = tokens.validate(authToken).orElseThrow(KeystoneError::unauthorized);
+        Optional<TokenService.Issued> issued = tokens.validate(subject);
+        boolean privileged = caller.roles().stream().anyMatch(r -> VALIDATING_ROLES.contains(r.name()));
+        boolean own = issued.map(i -> i.user().id().equals(caller.user().id())).orElse(false);
+        if (!privileged && !own) {
+            throw KeystoneError.forbidden("You are not authorized to perform the requested action: "
+                    + "identity:revoke_token.");
+        }
+        tokens.revoke(issued.orElseThrow(() -> KeystoneError.notFound("Could not find token.")));
+        return ResponseEntity.noContent().build();
     }
 
     private TokenDocument document(TokenService.Issued issued, HttpServletRequest request) {

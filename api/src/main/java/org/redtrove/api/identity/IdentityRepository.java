@@ -136,6 +136,10 @@ public class IdentityRepository {
                 .param("project", defaultProjectId).update();
     }
 
+    void deleteToken(String hash) {
+        jdbc.sql("delete from tokens where token_hash = :hash").param("hash", hash).update();
+    }
+
     /** A new password revokes every token the user holds, as in Keystone: whoever knew the old one is out. */
     @Transactional
     void changePassword(String userId, String passwordHash) {

@@ -120,6 +120,11 @@ public class TokenService {
         });
     }
 
+    /** Ends a token at once (Keystone's revocation): every later use of it is a 401. */
+    void revoke(Issued token) {
+        repository.deleteToken(hash(token.token()));
+    }
+
     /** The caller of a Trove route, or empty if the token is unknown, expired, disabled or has no role left. */
     public Optional<AuthContext> authenticate(String token) {
         if (token == null || token.isBlank()) {
