@@ -115,7 +115,7 @@ class ReplicationsApiTest extends ApiTestSupport {
         assertThat(settings.get("each_s").asDouble()).isEqualTo(0.5);
         assertThat(settings.get("mode").asString()).isEqualTo("enabled");
         assertThat(task.get("diagnostics")).isEqualTo(JSON.readTree(
-                "{\"hourly\":{\"ok\":0,\"errored\":0,\"errors\":{}}}"));
+                "{\"hourly\":{\"ok\":0,\"errored\":0,\"errors\":{}},\"minutes\":[]}"));
 
         // At rest the password is sealed with the installation's key, under its own purpose.
         String sealed = (String) taskRow("to-dr").get("dst_password");
@@ -418,7 +418,9 @@ class ReplicationsApiTest extends ApiTestSupport {
                 new ReplicationTaskReport.Position("8de1f1c2", 123_456, 3),
                 new ReplicationTaskReport.Hourly(1000, 3, Map.of(
                         "WRONGTYPE", new ReplicationTaskReport.ErrorCount(2, "WRONGTYPE Operation against a key"),
-                        "CONNECTION", new ReplicationTaskReport.ErrorCount(1, "Connection refused"))),
+                        "CONNECTION", new ReplicationTaskReport.ErrorCount(1, "Connection refused")),
+                        List.of(new ReplicationTaskReport.Minute(29_736_000, 400, 0, 12),
+                                new ReplicationTaskReport.Minute(29_736_002, 600, 3, 42))),
                 "WRONGTYPE Operation against a key");
         jdbc.sql("update replication_tasks set runtime = cast(? as jsonb), runtime_at = now() where id = ?")
                 .params(Wire.toJson(report), id).update();
@@ -435,7 +437,9 @@ class ReplicationsApiTest extends ApiTestSupport {
         assertThat(shown.get("diagnostics")).isEqualTo(JSON.readTree("""
                 {"hourly":{"ok":1000,"errored":3,"errors":{
                   "CONNECTION":{"count":1,"last_message":"Connection refused"},
-                  "WRONGTYPE":{"count":2,"last_message":"WRONGTYPE Operation against a key"}}}}"""));
+                  "WRONGTYPE":{"count":2,"last_message":"WRONGTYPE Operation against a key"}}},
+                 "minutes":[{"minute":"2026-07-16T00:00:00Z","ok":400,"errored":0,"pending":12},
+                            {"minute":"2026-07-16T00:02:00Z","ok":600,"errored":3,"pending":42}]}"""));
         assertThat(get(base, alice).json().get("replications").get(0)).isEqualTo(JSON.readTree("""
                 {"name":"live","mode":"enabled","is_active":true,"is_provisioned":false,"pending_records":42}"""));
 
@@ -463,7 +467,7 @@ class ReplicationsApiTest extends ApiTestSupport {
         assertThat(down.get("info").get("is_active").asBoolean()).isFalse();
         assertThat(down.get("info").get("applied").isNull()).isTrue();
         assertThat(down.get("diagnostics")).isEqualTo(JSON.readTree(
-                "{\"hourly\":{\"ok\":0,\"errored\":0,\"errors\":{}}}"));
+                "{\"hourly\":{\"ok\":0,\"errored\":0,\"errors\":{}},\"minutes\":[]}"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.redtrove.common;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -29,7 +30,20 @@ public record ReplicationTaskReport(UUID taskId, UUID instanceId, boolean active
      * @param errors by code (a Redis error prefix such as WRONGTYPE, or one of RedTrove's:
      *               CONNECTION, UNSPLITTABLE, UNFILTERABLE, STREAM_MISSED)
      */
-    public record Hourly(long ok, long errored, Map<String, ErrorCount> errors) {
+    public record Hourly(long ok, long errored, Map<String, ErrorCount> errors, List<Minute> minutes) {
+
+        public Hourly(long ok, long errored, Map<String, ErrorCount> errors) {
+            this(ok, errored, errors, List.of());
+        }
+    }
+
+    /**
+     * One minute of the last hour, as recorded (not scaled): records applied and failed, and the
+     * most records pending at once.
+     *
+     * @param minute minutes since the epoch
+     */
+    public record Minute(long minute, long ok, long errored, long pending) {
     }
 
     public record ErrorCount(long count, String lastMessage) {

@@ -1,6 +1,7 @@
 package org.redtrove.api.replications;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,7 +46,12 @@ record ReplicationTaskView(Info info, Settings settings, Diagnostics diagnostics
                     @JsonProperty("each_n") Integer eachN, @JsonProperty("each_s") Double eachS, String mode) {
     }
 
-    record Diagnostics(Hourly hourly) {
+    /** ReductStore's diagnostics, with the last hour's minutes added (for the console's charts). */
+    record Diagnostics(Hourly hourly, List<Minute> minutes) {
+    }
+
+    /** One recorded minute: records applied and failed in it, and the most pending at once. */
+    record Minute(String minute, long ok, long errored, long pending) {
     }
 
     record Hourly(long ok, long errored, Map<String, ErrorCount> errors) {
@@ -64,7 +70,15 @@ record ReplicationTaskView(Info info, Settings settings, Diagnostics diagnostics
         Settings settings = new Settings(task.srcInstanceId(), task.dstInstanceId(), task.dstHost(),
                 task.hasDstPassword() ? ReplicationSettings.MASK : null, task.entries(), task.include(),
                 task.exclude(), task.eachN(), task.eachS(), task.mode().wire());
-        return new ReplicationTaskView(info, settings, new Diagnostics(hourly(report)));
+        return new ReplicationTaskView(info, settings, new Diagnostics(hourly(report), minutes(report)));
+    }
+
+    private static List<Minute> minutes(ReplicationTaskReport report) {
+        if (report == null || report.hourly() == null || report.hourly().minutes() == null) {
+            return List.of();
+        }
+        return report.hourly().minutes().stream().map(m -> new Minute(
+                Instant.ofEpochSecond(m.minute() * 60).toString(), m.ok(), m.errored(), m.pending())).toList();
     }
 
     private static Hourly hourly(ReplicationTaskReport report) {

@@ -491,8 +491,10 @@ final class TaskRunner implements AutoCloseable {
         if (at != null && end >= 0) {
             behind = Math.max(0, end - at.offset());
         }
+        long pending = taskLog.pendingRecords();
+        stats.pending(pending);
         return new ReplicationTaskReport(spec.taskId(), instanceId, reading && sending && !spec.mode().equals("disabled"),
-                taskLog.pendingRecords(), behind, lastBatchLag,
+                pending, behind, lastBatchLag,
                 target.lastApplied() != null ? target.lastApplied() : origin, stats.hourly(),
                 stats.lastError());
     }

@@ -6,12 +6,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.redtrove.common.ReplicationTaskReport;
 import org.redtrove.common.ReplicationTaskReport.ErrorCount;
 import org.redtrove.common.ReplicationTaskReport.Hourly;
 
 /**
  * A task's diagnostics for the last hour, in per-minute buckets as ReductStore keeps them:
- * records applied, records that failed, and errors by code with their last message. Kept by the
+ * records applied, records that failed, the most records pending, and errors by code with their
+ * last message (the minutes themselves go with the report too, for the console's charts). Kept by the
  * agent for as long as it runs the task; a task that moves or an agent that restarts starts anew.
  */
 final class TaskStats {
@@ -22,6 +24,7 @@ final class TaskStats {
         long minute = -1;
         long ok;
         long errored;
+        long pending;
         final Map<String, ErrorCount> errors = new HashMap<>();
     }
 
@@ -59,6 +62,12 @@ final class TaskStats {
         lastError = code + ": " + message;
     }
 
+    /** Records pending now; each minute keeps its most. */
+    synchronized void pending(long records) {
+        Minute m = current();
+        m.pending = Math.max(m.pending, records);
+    }
+
     void clearLastError() {
         lastError = null;
     }
@@ -84,7 +93,9 @@ final class TaskStats {
             }
         }
         kept.sort(Comparator.comparingLong(m -> m.minute));
+        List<ReplicationTaskReport.Minute> perMinute = new ArrayList<>();
         for (Minute m : kept) {
+            perMinute.add(new ReplicationTaskReport.Minute(m.minute, m.ok, m.errored, m.pending));
             ok += m.ok;
             errored += m.errored;
             for (Map.Entry<String, ErrorCount> e : m.errors.entrySet()) {
@@ -95,7 +106,7 @@ final class TaskStats {
         }
         long frames = Math.min(MINUTES, now - startedMinute + 1);
         double scale = (double) MINUTES / Math.max(1, frames);
-        return new Hourly(Math.round(ok * scale), Math.round(errored * scale), errors);
+        return new Hourly(Math.round(ok * scale), Math.round(errored * scale), errors, perMinute);
     }
 
     private Minute current() {
@@ -105,6 +116,7 @@ final class TaskStats {
             m.minute = now;
             m.ok = 0;
             m.errored = 0;
+            m.pending = 0;
             m.errors.clear();
         }
         return m;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.redtrove.common.ReplicationTaskReport;
 
 /** The hourly diagnostics, as ReductStore computes them: scaled up to an hour during the first hour. */
 class TaskStatsTest {
@@ -29,6 +30,19 @@ class TaskStatsTest {
 
         now.addAndGet(2 * MINUTE);
         assertThat(stats.hourly().ok()).as("a quiet minute counts as a minute: 3 in 4").isEqualTo(45);
+    }
+
+    @Test
+    void eachMinuteIsKeptAsRecordedWithTheMostPendingAtOnce() {
+        stats.ok(4);
+        stats.pending(10);
+        stats.pending(3);
+        now.addAndGet(2 * MINUTE);
+        stats.error("CONNECTION", "down", 0);
+        stats.pending(7);
+        assertThat(stats.hourly().minutes()).containsExactly(
+                new ReplicationTaskReport.Minute(1_000, 4, 0, 10),
+                new ReplicationTaskReport.Minute(1_002, 0, 0, 7));
     }
 
     @Test
