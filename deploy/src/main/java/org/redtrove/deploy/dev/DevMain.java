@@ -68,6 +68,8 @@ public final class DevMain {
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "redtrove-shutdown")); // any other exit
         System.out.printf("RedTrove is ready at %s, identity at %s (started in %.1f s). Data: %s%n", stack.apiUrl(),
                 stack.identityUrl(), (System.nanoTime() - began) / 1e9, stack.dataDir());
+        System.out.printf("Web console at %s/console/ (log in as %s, project %s; password in %s)%n", stack.apiUrl(),
+                DevStack.ADMIN_USER, DevStack.ADMIN_PROJECT, stack.dataDir().resolve("admin-password"));
         System.out.printf("Sentinel-compatible endpoint at %s:%d (master name: the replica set's name; AUTH with"
                 + " its password)%n", stack.sentinelHost(), stack.sentinelPort());
         System.out.printf("Use the clients with:  source %s%n", stack.dataDir().resolve("openrc"));
