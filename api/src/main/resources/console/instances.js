@@ -182,10 +182,12 @@ function jobDetails(job, names) {
       }))));
   }
   for (const [k, v] of Object.entries(p)) {
-    if (k !== "reason" && k !== "ranking") {
-      parts.push(h("p", { class: "progress-item" }, h("strong", {}, `${k}: `),
-        typeof v === "object" ? JSON.stringify(v) : String(v)));
+    // the job's own bookkeeping (steps done, commit records) is for resuming it, not for people
+    if (k === "reason" || k === "ranking" || k === "completedSteps" || k.startsWith("result.")) {
+      continue;
     }
+    const shown = k === "chosen" ? names.get(v) || v : typeof v === "object" ? JSON.stringify(v) : String(v);
+    parts.push(h("p", { class: "progress-item" }, h("strong", {}, `${k}: `), shown));
   }
   return parts;
 }

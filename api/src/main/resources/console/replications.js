@@ -134,8 +134,8 @@ export function replicationPage(root, name, navigate) {
       h("dt", {}, "Entries"), h("dd", {}, s.entries && s.entries.length ? s.entries.join(", ") : "all keys"),
       h("dt", {}, "Include"), h("dd", {}, pairs(s.include)),
       h("dt", {}, "Exclude"), h("dd", {}, pairs(s.exclude)),
-      h("dt", {}, "Each n"), h("dd", {}, s.each_n ?? "every record"),
-      h("dt", {}, "Each s"), h("dd", {}, s.each_s ?? "no limit")));
+      h("dt", {}, "Each n"), h("dd", { id: "setting-each-n" }, s.each_n ?? "every record"),
+      h("dt", {}, "Each s"), h("dd", { id: "setting-each-s" }, s.each_s ?? "no limit")));
     const codes = Object.entries(d.hourly.errors || {});
     render(diagnostics, d.hourly, () => [h("dl", { class: "facts" },
       h("dt", {}, "OK"), h("dd", { id: "task-ok" }, d.hourly.ok),

@@ -254,8 +254,20 @@ class ConsoleBrowserTest {
                 && Long.parseLong(d.findElement(By.cssSelector("tr[data-task=sensors] .ok")).getText()) > 0);
         browser.screenshot("tasks-list");
 
-        // Removing the task and deleting the instance both want the name typed.
+        // Edited through the same form: the settings shown change.
         browser.driver().findElement(By.linkText("sensors")).click();
+        click("Edit");
+        WebElement eachN = browser.visible(By.id("task-each-n"));
+        assertThat(browser.driver().findElement(By.id("task-include")).getAttribute("value")).isEqualTo("status=ok");
+        eachN.clear();
+        eachN.sendKeys("2");
+        click("Save");
+        browser.awaitText(By.id("flash"), "Saved.", Duration.ofSeconds(10));
+        browser.awaitText(By.id("setting-each-n"), "2", Duration.ofSeconds(10));
+        assertThat(trove.trove("GET", "/replications/sensors", null).json().get("settings").get("each_n").asInt())
+                .isEqualTo(2);
+
+        // Removing the task and deleting the instance both want the name typed.
         click("Remove");
         WebElement remove = browser.visible(By.xpath("//dialog[@open]//button[normalize-space()='Remove']"));
         assertThat(remove.isEnabled()).isFalse();
@@ -280,6 +292,15 @@ class ConsoleBrowserTest {
         browser.until(BUILD, d -> d.findElements(By.cssSelector("section[data-set='sink']")).isEmpty());
         browser.screenshot("deleted");
         assertThat(probe.view(sink)).isNull();
+
+        // An automatic failover: the master's job history shows why, and how the replicas ranked.
+        browser.open("/console/#/instances/" + promoted);
+        browser.awaitText(By.id("role"), "master", Duration.ofSeconds(10));
+        RedisProcesses.signal("KILL", RedisProcesses.serving(probe.port(promoted)).get(0));
+        browser.until(BUILD, d -> d.findElements(By.cssSelector("[data-job=EJECT]")).stream()
+                .anyMatch(j -> j.getText().contains("SUCCEEDED") && j.getText().contains("Candidates, most current first")
+                        && j.getText().contains("Why:")));
+        browser.screenshot("failover-ranking");
 
         assertThat(browser.severeLogs()).as("no script errors or refused loads in the browser's console")
                 .allMatch(line -> line.contains("the server responded with a status of"));
