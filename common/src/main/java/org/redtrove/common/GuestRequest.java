@@ -23,7 +23,9 @@ import java.util.UUID;
         @JsonSubTypes.Type(value = GuestRequest.WaitForOffset.class, name = "wait_for_offset"),
         @JsonSubTypes.Type(value = GuestRequest.DisconnectClients.class, name = "disconnect_clients"),
         @JsonSubTypes.Type(value = GuestRequest.RunReplicationTasks.class, name = "run_replication_tasks"),
-        @JsonSubTypes.Type(value = GuestRequest.RunCopy.class, name = "run_copy")
+        @JsonSubTypes.Type(value = GuestRequest.RunCopy.class, name = "run_copy"),
+        @JsonSubTypes.Type(value = GuestRequest.Resize.class, name = "resize"),
+        @JsonSubTypes.Type(value = GuestRequest.Restart.class, name = "restart")
 })
 public sealed interface GuestRequest {
 
@@ -108,6 +110,20 @@ public sealed interface GuestRequest {
      * master: clients that only look for the master again after a disconnect move to the new one.
      */
     record DisconnectClients(UUID instanceId) implements GuestRequest {
+    }
+
+    /**
+     * A new flavor's memory: maxmemory (and the replication backlog sized from it) applied live with
+     * CONFIG SET and written to the instance's files, so a restart keeps it. Idempotent.
+     */
+    record Resize(UUID instanceId, long maxmemoryBytes) implements GuestRequest {
+    }
+
+    /**
+     * Stop redis-server gracefully (its AOF flushed) and start it again from its files, keeping its
+     * role; answers once it answers again.
+     */
+    record Restart(UUID instanceId) implements GuestRequest {
     }
 
     /**

@@ -23,5 +23,12 @@ public enum JobKind {
      * Copy the keys that exist now from one Redis to another, filtered ({@code redtrove cp}); runs
      * beside the other jobs, on its own threads, for as long as the data takes.
      */
-    COPY
+    COPY,
+    /**
+     * Give every member of the instance's set a new flavor (maxmemory, live) or a larger volume,
+     * replicas first, so that no replica is ever smaller than its master.
+     */
+    RESIZE,
+    /** Restart one instance's redis-server from its files, keeping its role and its data. */
+    RESTART
 }

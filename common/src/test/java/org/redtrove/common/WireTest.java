@@ -81,4 +81,14 @@ class WireTest {
 
         assertThat(Wire.fromJson(json, GuestRequest.class)).isInstanceOf(GuestRequest.Delete.class);
     }
+
+    @Test
+    void everyGuestRequestHasAWireName() {
+        java.util.Set<Class<?>> named = new java.util.HashSet<>();
+        for (var type : GuestRequest.class.getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class).value()) {
+            named.add(type.value());
+        }
+        assertThat(named).as("a request the guest could not decode").containsAll(
+                java.util.List.of(GuestRequest.class.getPermittedSubclasses()));
+    }
 }

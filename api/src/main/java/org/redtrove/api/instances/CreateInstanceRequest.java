@@ -117,7 +117,7 @@ record CreateInstanceRequest(String name, String flavorRef, Integer volumeSize, 
     }
 
     /** A positive integer, also as a string of digits (Trove's volume size schema accepts both). */
-    private static int positiveInt(JsonNode node, String path) {
+    static int positiveInt(JsonNode node, String path) {
         int value;
         if (node.isIntegralNumber() && node.canConvertToInt()) {
             value = node.asInt();
@@ -133,7 +133,7 @@ record CreateInstanceRequest(String name, String flavorRef, Integer volumeSize, 
     }
 
     /** A value as jsonschema prints it: strings quoted, everything else as JSON. */
-    private static String show(JsonNode node) {
+    static String show(JsonNode node) {
         String text = node.isString() ? "'" + node.asString() + "'" : node.toString();
         return text.length() > 80 ? text.substring(0, 77) + "..." : text;
     }

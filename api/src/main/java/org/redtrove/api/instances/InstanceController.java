@@ -124,8 +124,9 @@ class InstanceController {
     }
 
     /**
-     * Actions by body key. reset_status (sent by {@code openstack database instance delete --force})
-     * is accepted and does nothing: delete already accepts instances in an error task, and resetting
+     * Actions by body key: promote, eject, resize (a flavor or a volume, for the whole set), restart.
+     * reset_status (sent by {@code openstack database instance delete --force}) is accepted and
+     * does nothing: delete already accepts instances in an error task, and resetting
      * a task in progress would lie about a job the taskmanager is still running.
      */
     @PostMapping("/{id}/action")
@@ -136,12 +137,16 @@ class InstanceController {
             service.promote(auth, id);
         } else if (body.has("eject_replica_source")) {
             service.eject(auth, id);
+        } else if (body.has("resize")) {
+            service.resize(auth, id, ResizeRequest.parse(body.get("resize")));
+        } else if (body.has("restart")) {
+            service.restart(auth, id);
         } else if (body.has("reset_status")) {
             // accepted, see above
         } else {
             List<String> keys = new ArrayList<>(body.propertyNames());
             throw new BadRequest("Invalid instance action: " + (keys.isEmpty() ? "(none)" : String.join(", ", keys))
-                    + ". Supported: promote_to_replica_source, eject_replica_source, reset_status.");
+                    + ". Supported: promote_to_replica_source, eject_replica_source, resize, restart, reset_status.");
         }
         return ResponseEntity.accepted().build();
     }

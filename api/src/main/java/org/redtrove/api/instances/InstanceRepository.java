@@ -61,6 +61,12 @@ class InstanceRepository {
                 .query(this::row).list();
     }
 
+    /** Every live member of a set, locked, in a stable order. */
+    List<InstanceRow> lockMembers(UUID setId) {
+        return jdbc.sql(SELECT + " and i.replica_set_id = :set order by i.id for update of i").param("set", setId)
+                .query(this::row).list();
+    }
+
     boolean hasReplicas(UUID id) {
         return jdbc.sql("select exists (select 1 from instances where replica_of = :id and not deleted)")
                 .param("id", id).query(Boolean.class).single();

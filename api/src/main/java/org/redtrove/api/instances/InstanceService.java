@@ -283,6 +283,53 @@ class InstanceService {
     }
 
     /**
+     * Trove's resize, to a new flavor or a larger volume, for the whole set the instance belongs to
+     * (a replica must never be smaller than its master): every member must be available, and the
+     * project's quota must hold the difference. The members show RESIZE until the job ends.
+     */
+    @Transactional
+    void resize(AuthContext auth, String id, ResizeRequest request) {
+        InstanceRow row = lockVisible(auth, id);
+        List<InstanceRow> members = row.replicaSetId() == null ? List.of(row) : instances.lockMembers(row.replicaSetId());
+        members.forEach(InstanceService::requireAvailable);
+        Integer flavorId = null;
+        Integer volumeSize = null;
+        Map<QuotaResource, Long> deltas;
+        if (request.flavorRef() != null) {
+            CatalogRepository.Flavor flavor = catalog.flavor(request.flavorRef())
+                    .orElseThrow(() -> new NotFound("Flavor " + request.flavorRef() + " could not be found."));
+            if (flavor.id() == row.flavorId()) {
+                throw new BadRequest("The new flavor id must be different than the current flavor id of '"
+                        + row.flavorId() + "'.");
+            }
+            int oldRam = catalog.flavor(Integer.toString(row.flavorId())).map(CatalogRepository.Flavor::ramMb).orElse(0);
+            flavorId = flavor.id();
+            deltas = Map.of(QuotaResource.RAM, (long) (flavor.ramMb() - oldRam) * members.size());
+        } else {
+            int current = row.volumeSize() != null ? row.volumeSize() : row.flavorDiskGb();
+            if (request.volumeSize() <= current) {
+                throw new BadRequest("The new volume 'size' must be larger than the current volume size of '"
+                        + current + "'.");
+            }
+            volumeSize = request.volumeSize();
+            deltas = Map.of(QuotaResource.VOLUMES, (long) (request.volumeSize() - current) * members.size());
+        }
+        quotas.reserve(row.projectId(), deltas);
+        instances.setTask(members.stream().map(InstanceRow::id).toList(), TaskStatus.RESIZING);
+        jobs.queue(JobKind.RESIZE, row.projectId(), row.id(),
+                JobParams.resize(new JobParams.Resize(flavorId, volumeSize)));
+    }
+
+    /** Trove's restart: the instance's redis-server, through its guest; REBOOT until it answers again. */
+    @Transactional
+    void restart(AuthContext auth, String id) {
+        InstanceRow row = lockVisible(auth, id);
+        requireAvailable(row);
+        instances.setTask(List.of(row.id()), TaskStatus.REBOOTING);
+        jobs.queue(JobKind.RESTART, row.projectId(), row.id(), JobParams.none());
+    }
+
+    /**
      * The instance, locked, after the row of its replica set: every request that may change a set
      * takes the set's lock first, as the taskmanager's failover does, so the two are serialised.
      */

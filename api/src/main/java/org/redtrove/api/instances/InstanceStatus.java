@@ -39,6 +39,8 @@ final class InstanceStatus {
             case "PROMOTING" -> "PROMOTE";
             case "EJECTING" -> "EJECT";
             case "DETACHING" -> "DETACH";
+            case "RESIZING" -> "RESIZE";
+            case "REBOOTING" -> "REBOOT";
             case "DELETING" -> serverError ? "ERROR" : "SHUTDOWN";
             default -> server == null ? "UNKNOWN" : server;
         };

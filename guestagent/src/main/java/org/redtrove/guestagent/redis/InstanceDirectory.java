@@ -64,6 +64,10 @@ final class InstanceDirectory {
         InstanceRecord withHoldRestart(boolean hold) {
             return new InstanceRecord(id, port, maxmemoryBytes, syncedWith, membership, hold);
         }
+
+        InstanceRecord withMaxmemory(long bytes) {
+            return new InstanceRecord(id, port, bytes, syncedWith, membership, holdRestart);
+        }
     }
 
     private static final Set<PosixFilePermission> PRIVATE_DIR =
@@ -135,6 +139,27 @@ final class InstanceDirectory {
                 "include " + quotePath(dir.resolve(REPLICATION_CONF)),
                 ""));
         return String.join("\n", lines);
+    }
+
+    /**
+     * Gives redis.conf a new maxmemory and the backlog sized from it, the rest left as written:
+     * what a restarted redis-server reads after a resize.
+     */
+    void rewriteMemoryLimits(long maxmemoryBytes) {
+        try {
+            List<String> lines = new ArrayList<>();
+            for (String line : Files.readAllLines(redisConf())) {
+                if (line.startsWith("maxmemory ")) {
+                    line = "maxmemory " + maxmemoryBytes;
+                } else if (line.startsWith("repl-backlog-size ")) {
+                    line = "repl-backlog-size " + backlogBytes(maxmemoryBytes);
+                }
+                lines.add(line);
+            }
+            writePrivate(redisConf(), String.join("\n", lines) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not rewrite redis.conf of " + dir, e);
+        }
     }
 
     static long backlogBytes(long maxmemoryBytes) {

@@ -188,6 +188,40 @@ final class ManagedInstance {
         updateRecord(r -> r.withHoldRestart(holdRestart));
     }
 
+    /**
+     * A new maxmemory: the record and redis.conf first, so that a restart at any moment comes back
+     * with it, then live with CONFIG SET (with the backlog sized from it), with no restart.
+     */
+    void resize(long maxmemoryBytes) {
+        updateRecord(r -> r.withMaxmemory(maxmemoryBytes));
+        dir.rewriteMemoryLimits(maxmemoryBytes);
+        withRedis(jedis -> {
+            jedis.configSet("maxmemory", Long.toString(maxmemoryBytes));
+            jedis.configSet("repl-backlog-size", Long.toString(InstanceDirectory.backlogBytes(maxmemoryBytes)));
+            return null;
+        });
+        log.info("instance {} resized: maxmemory {} bytes", id, maxmemoryBytes);
+    }
+
+    /**
+     * A restart asked for: SIGTERM (Redis flushes its AOF and exits), then the supervisor starts it
+     * again from its files at once. Not counted as a crash and never held, whatever its role.
+     *
+     * @return the process stopped, for the caller to wait on; null if none ran
+     */
+    RedisProcess stopForRestart() {
+        RedisProcess victim;
+        synchronized (this) {
+            victim = process;
+            if (victim == null || !victim.isAlive()) {
+                return null;
+            }
+            exitExpected = true;
+        }
+        log.info("restarting redis-server of instance {} (pid {}) as asked", id, victim.pid());
+        return victim;
+    }
+
     /** Called under the tracking lock, so the file always matches the tracking state. */
     private void rememberSync(String syncedWith) {
         updateRecord(r -> r.withSyncedWith(syncedWith));

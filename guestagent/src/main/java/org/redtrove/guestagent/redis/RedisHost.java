@@ -55,6 +55,8 @@ public final class RedisHost implements AutoCloseable {
     }
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    /** How long a restarted redis-server may take to answer again: loading its AOF included. */
+    private static final Duration RESTART_TIMEOUT = Duration.ofSeconds(60);
     private static final Logger log = LoggerFactory.getLogger(RedisHost.class);
 
     private final RedisHostSettings settings;
@@ -353,6 +355,41 @@ public final class RedisHost implements AutoCloseable {
         roles.follow(instance, r);
         instance.superviseProcess(settings.redisServer(), Instant.now());
         return refresh(instance);
+    }
+
+    /** A new flavor's memory, live and in the instance's files. */
+    public InstanceReport resize(GuestRequest.Resize r) {
+        ManagedInstance instance = get(r.instanceId());
+        instance.resize(r.maxmemoryBytes());
+        return refresh(instance);
+    }
+
+    /**
+     * Stops redis-server gracefully and starts it again from its files; answers once it answers
+     * PING again (loading its AOF included), or says it did not within the timeout.
+     */
+    public InstanceReport restart(GuestRequest.Restart r) {
+        ManagedInstance instance = get(r.instanceId());
+        RedisProcess stopped = instance.stopForRestart();
+        if (stopped != null) {
+            stopped.stop(STOP_GRACE);
+        }
+        instance.superviseProcess(settings.redisServer(), Instant.now());
+        long deadline = System.nanoTime() + RESTART_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            InstanceReport report = refresh(instance);
+            if (report.state() == RedisState.RUNNING) {
+                return report;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new GuestOperationException("instance " + r.instanceId() + " did not answer within "
+                + RESTART_TIMEOUT.toSeconds() + " s of its restart");
     }
 
     /** See {@link AccessMigration}. */

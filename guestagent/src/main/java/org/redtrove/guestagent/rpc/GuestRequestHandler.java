@@ -70,6 +70,10 @@ public class GuestRequestHandler {
             return GuestReply.ok(null);
         } else if (request instanceof GuestRequest.RunCopy r) {
             return GuestReply.copy(copies.ensure(r.order()));
+        } else if (request instanceof GuestRequest.Resize r) {
+            return GuestReply.ok(redis.resize(r));
+        } else if (request instanceof GuestRequest.Restart r) {
+            return GuestReply.ok(redis.restart(r));
         } else if (request instanceof GuestRequest.WaitForOffset r) {
             return withOffset(redis.waitForOffset(r.instanceId(), r.offset(), r.timeoutMillis()));
         }

@@ -90,6 +90,24 @@ public class InstanceRepository {
                 .params(task.name(), message, id).update();
     }
 
+    /** A flavor's memory, as maxmemory takes it; empty for an unknown flavor. */
+    public java.util.Optional<Long> flavorMemoryBytes(int flavorId) {
+        return jdbc.sql("select ram_mb from flavors where id = ?").param(flavorId).query(Long.class).optional()
+                .map(mb -> mb * 1024 * 1024);
+    }
+
+    /** After a resize: the new flavor or volume size (whichever is not null) on every member. */
+    public void resized(java.util.Collection<UUID> ids, Integer flavorId, Integer volumeSizeGb) {
+        if (flavorId != null) {
+            jdbc.sql("update instances set flavor_id = :flavor, updated_at = now() where id in (:ids)")
+                    .param("flavor", flavorId).param("ids", ids).update();
+        }
+        if (volumeSizeGb != null) {
+            jdbc.sql("update instances set volume_size = :size, updated_at = now() where id in (:ids)")
+                    .param("size", volumeSizeGb).param("ids", ids).update();
+        }
+    }
+
     public void clearFault(UUID id) {
         jdbc.sql("update instances set fault_message = null, fault_details = null, fault_created = null where id = ?")
                 .param(id).update();
