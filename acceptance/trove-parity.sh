@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Acceptance: Trove's resize and restart through the stock, unchanged clients (Debian's `trove` and
+# `openstack database`) against a fresh `deploy/redtrove dev` (free ports, temporary data dir), with
+# redis-cli reading what Redis itself reports: `trove resize-instance` and `openstack database
+# instance resize flavor` change maxmemory on every member of the set without a restart (same pid),
+# `trove resize-volume` and `openstack database instance resize volume` grow the volume shown on
+# every member and a shrink is refused with Trove's message, `trove restart` and `openstack database
+# instance restart` give a new redis-server with the same role and keys. Every check prints
+# `ok - ...` or `not ok - ...`; the last line is `N passed, M failed`; the exit status is non-zero
+# if anything failed.
+#
+# Needs: java, python3, redis-server and redis-cli, python3-troveclient, python3-openstackclient.
+set -euo pipefail -o errtrace
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top"
+
+while read -r var; do unset "$var"; done < <(compgen -v OS_ || true)
+unset TROVE_BYPASS_URL REDISCLI_AUTH
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/redtrove-parity-acceptance.XXXXXX")
+data=$tmp/data
+
+# shellcheck source=acceptance/lib.sh
+source "$top/acceptance/lib.sh"
+
+finish() {
+  local status=$?
+  trap - EXIT
+  if [ "$status" != 0 ]; then not_ok "the script stopped early (exit status $status, line ${err_line:-?})"; fi
+  if [ -n "$devpid" ]; then
+    stop_dev_mode
+    wait_for 15 "no redis-server started by dev mode is left running" no_redis_left
+    for p in $(our_redis_pids); do kill -TERM "$p"; done
+  fi
+  if [ "$failed" = 0 ] && [ "${KEEP_LOGS:-}" != 1 ]; then rm -rf "$tmp"; else echo "# logs kept in $tmp"; fi
+  echo "$passed passed, $failed failed"
+  if [ "$failed" = 0 ]; then exit 0; else exit 1; fi
+}
+trap 'err_line=$LINENO' ERR
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# show ID KEY...: a field of `trove --json show ID`
+show() { local id=$1; shift; trove --json show "$id" 2>/dev/null | json "$@"; }
+status_is() { out=$(trove --json show "$1" 2>&1); [ "$(json status <<<"$out")" = "$2" ]; }
+both_active() { status_is "$master" ACTIVE && status_is "$replica" ACTIVE; }
+port_of() { show "$1" port; }
+password() { # the set's password, from the extension route (the stock clients do not show it)
+  local token; token=$(openstack token issue -f value -c id)
+  curl -s -H "X-Auth-Token: $token" "http://127.0.0.1:$port/v1.0/$OS_PROJECT_ID/instances/$master/password" | json password; }
+maxmemory() { rcli "$(port_of "$1")" "$pw" info memory | tr -d '\r' | awk -F: '$1 == "maxmemory" { print $2 }'; }
+pid_of() { rcli "$(port_of "$1")" "$pw" info server | tr -d '\r' | awk -F: '$1 == "process_id" { print $2 }'; }
+role_of() { rcli "$(port_of "$1")" "$pw" role | head -1; }
+maxmemory_is() { out="maxmemory $(maxmemory "$1")"; [ "$out" = "maxmemory $2" ]; }
+# troveclient prints the flavor as its id and the volume as its size
+flavor_is() { out="flavor $(show "$1" flavor)"; [ "$out" = "flavor $2" ]; }
+volume_is() { out="volume $(show "$1" volume)"; [ "$out" = "volume $2" ]; }
+
+echo "# 1. dev mode, a master and a replica (at ${SECONDS} s)"
+start_dev_mode
+OS_PROJECT_ID=$(openstack token issue -f value -c project_id)
+run trove --json create parity 1 --size 1
+master=$(json id <<<"$out")
+if [ "$rc" = 0 ] && [ "$master" != - ]; then ok "trove create parity"; else not_ok "trove create parity" "$(diag)"; fi
+wait_for 90 "parity is ACTIVE" status_is "$master" ACTIVE
+run trove --json create parity-r 1 --replica_of "$master"
+replica=$(json id <<<"$out")
+wait_for 120 "its replica is ACTIVE" status_is "$replica" ACTIVE
+pw=$(password)
+master_pid=$(pid_of "$master")
+replica_pid=$(pid_of "$replica")
+wait_for 10 "maxmemory is flavor 1's 128 MB" maxmemory_is "$master" $((128 * 1024 * 1024))
+
+echo "# 2. resize a flavor (at ${SECONDS} s)"
+expect "trove resize-instance parity 2" '^$|.*' trove resize-instance "$master" 2
+wait_for 60 "both ACTIVE again" both_active
+for id in "$master" "$replica"; do
+  wait_for 10 "$(show "$id" name): flavor 2" flavor_is "$id" 2
+  wait_for 10 "$(show "$id" name): maxmemory 512 MB, live" maxmemory_is "$id" $((512 * 1024 * 1024))
+done
+if [ "$(pid_of "$master")" = "$master_pid" ] && [ "$(pid_of "$replica")" = "$replica_pid" ]; then
+  ok "no redis-server was restarted (pids $master_pid and $replica_pid)"
+else not_ok "no redis-server was restarted" "pids before $master_pid $replica_pid, now $(pid_of "$master") $(pid_of "$replica")"; fi
+expect "openstack database instance resize flavor parity-r 3" '^$|.*' \
+  openstack database instance resize flavor "$replica" 3
+wait_for 60 "both ACTIVE again" both_active
+wait_for 10 "the master too: maxmemory 1024 MB" maxmemory_is "$master" $((1024 * 1024 * 1024))
+expect_error "the same flavor again: Trove's message" "must be different than the current flavor id of '3'" \
+  trove resize-instance "$master" 3
+
+echo "# 3. resize a volume (at ${SECONDS} s)"
+expect "trove resize-volume parity 2" '^$|.*' trove resize-volume "$master" 2
+wait_for 60 "both ACTIVE again" both_active
+wait_for 10 "parity-r shows volume 2" volume_is "$replica" 2
+expect "openstack database instance resize volume parity 5" '^$|.*' \
+  openstack database instance resize volume "$master" 5
+wait_for 60 "both ACTIVE again" both_active
+wait_for 10 "parity shows volume 5" volume_is "$master" 5
+expect_error "a smaller volume is refused with Trove's message" \
+  "must be larger than the current volume size of '5'" trove resize-volume "$master" 4
+
+echo "# 4. restart (at ${SECONDS} s)"
+rcli "$(port_of "$master")" "$pw" set before-restart kept >/dev/null
+expect "trove restart parity-r" '^$|.*' trove restart "$replica"
+wait_for 90 "parity-r ACTIVE again" status_is "$replica" ACTIVE
+if [ "$(pid_of "$replica")" != "$replica_pid" ]; then ok "parity-r runs a new redis-server"
+else not_ok "parity-r runs a new redis-server" "pid still $replica_pid"; fi
+expect "parity-r is still a replica" '^slave$' role_of "$replica"
+expect "openstack database instance restart parity" '^$|.*' openstack database instance restart "$master"
+wait_for 90 "parity ACTIVE again" status_is "$master" ACTIVE
+expect "parity is still the master" '^master$' role_of "$master"
+expect "its data is kept" '^kept$' rcli "$(port_of "$master")" "$pw" get before-restart
