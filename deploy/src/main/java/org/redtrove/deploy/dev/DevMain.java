@@ -11,6 +11,21 @@ import org.redtrove.embedded.Processes;
  */
 public final class DevMain {
 
+    private static final String USAGE = """
+            Usage: redtrove dev [--data-dir DIR] [--port PORT] [--identity-port PORT] [--sentinel-port PORT]
+
+            Runs all of RedTrove on this machine: the api (Trove API, identity, web console, Sentinel
+            endpoint), the taskmanager and a guest agent, with an embedded PostgreSQL and AMQP broker
+            (or the running ones named by REDTROVE_DB_URL and REDTROVE_AMQP_URL). Ctrl-C or SIGTERM
+            stops everything it started, the Redis instances included.
+
+              --data-dir DIR          state: database, instances, admin-password, openrc (default .redtrove)
+              --port PORT             the Trove API and the console (default 8779)
+              --identity-port PORT    the identity service (default 5000, or a free port if taken; 0: free)
+              --sentinel-port PORT    the Sentinel-compatible endpoint (default 26379 if free, else a free port)
+              --help                  this text
+            """;
+
     private DevMain() {
     }
 
@@ -27,7 +42,11 @@ public final class DevMain {
                         "--identity-port", 0);
                 case "--sentinel-port" -> sentinelPort = parsePort(value(args, ++i, "--sentinel-port"),
                         "--sentinel-port", 0);
-                default -> fail("unknown option " + args[i]);
+                case "--help", "-h" -> {
+                    System.out.print(USAGE);
+                    return;
+                }
+                default -> fail("unknown option " + args[i] + " (see --help)");
             }
         }
         DevOptions options = DevOptions.defaults(dataDir)
