@@ -25,7 +25,8 @@ import java.util.UUID;
         @JsonSubTypes.Type(value = GuestRequest.RunReplicationTasks.class, name = "run_replication_tasks"),
         @JsonSubTypes.Type(value = GuestRequest.RunCopy.class, name = "run_copy"),
         @JsonSubTypes.Type(value = GuestRequest.Resize.class, name = "resize"),
-        @JsonSubTypes.Type(value = GuestRequest.Restart.class, name = "restart")
+        @JsonSubTypes.Type(value = GuestRequest.Restart.class, name = "restart"),
+        @JsonSubTypes.Type(value = GuestRequest.Configure.class, name = "configure")
 })
 public sealed interface GuestRequest {
 
@@ -117,6 +118,14 @@ public sealed interface GuestRequest {
      * CONFIG SET and written to the instance's files, so a restart keeps it. Idempotent.
      */
     record Resize(UUID instanceId, long maxmemoryBytes) implements GuestRequest {
+    }
+
+    /**
+     * The tenant's parameters (a configuration group's values, the others at Redis's defaults;
+     * {@link TenantParameters#effective}): applied live with CONFIG SET as the agent and written to
+     * the instance's tenant.conf, which redis.conf includes, so a restart keeps them. Idempotent.
+     */
+    record Configure(UUID instanceId, java.util.Map<String, String> values) implements GuestRequest {
     }
 
     /**

@@ -30,5 +30,7 @@ public enum JobKind {
      */
     RESIZE,
     /** Restart one instance's redis-server from its files, keeping its role and its data. */
-    RESTART
+    RESTART,
+    /** Give every member of a set its configuration group's parameters (or Redis's defaults), live. */
+    CONFIGURE
 }

@@ -9,8 +9,8 @@ import java.util.UUID;
  * is the source and {@code instanceIds} the new replicas; PROMOTE: the job's instance is the
  * candidate and {@code sourceId} its current master; EJECT: the job's instance is the failed master;
  * RECONCILE: the job's instance is a member of the set to repair; COPY: {@code copy}, and the job's
- * instance is the source (or the target when the source is a URL); RESIZE: {@code resize}; RESTART:
- * none beyond the job's instance.
+ * instance is the source (or the target when the source is a URL); RESIZE: {@code resize}; RESTART
+ * and CONFIGURE: none beyond the job's instance (CONFIGURE reads the group its set's rows name).
  *
  * @param reason why the taskmanager started the job itself (an automatic failover and the failure
  *               analysis behind it, a repair); null for jobs a user asked for

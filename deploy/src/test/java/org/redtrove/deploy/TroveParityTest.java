@@ -130,7 +130,8 @@ class TroveParityTest {
         assertThat(probe.role(master)).isEqualTo("master");
         assertThat(probe.role(replica)).isEqualTo("slave");
         try (Jedis redis = probe.tenant(master)) {
-            redis.set("after", "restart");
+            // a restarted master refuses writes (NOREPLICAS) until its replica is back with it
+            SetProbe.setWhenTaken(redis, "after", "restart");
             for (int i = 0; i < 100; i++) {
                 assertThat(redis.get("k" + i)).isEqualTo("v" + i);
             }
@@ -139,5 +140,89 @@ class TroveParityTest {
         JsonNode jobs = trove.trove("GET", "/instances/" + master + "/jobs", null).json().get("jobs");
         assertThat(jobs.get(0).get("kind").asString()).isEqualTo("RESTART");
         assertThat(jobs.get(0).get("progress").get("warning").asString()).contains("restarts in place");
+    }
+
+    private static Jedis agent(String id) throws Exception {
+        return AgentAccess.connect(AgentAccess.instanceDir(stack.dataDir().resolve("guest"), id), probe.port(id));
+    }
+
+    private static String configGet(String id, String name) throws Exception {
+        try (Jedis redis = agent(id)) {
+            return redis.configGet(name).get(name);
+        }
+    }
+
+    @Test
+    void aConfigurationGroupIsAppliedLiveToTheWholeSetAndRefusesWhatATenantMayNotSet() throws Exception {
+        JsonNode parameters = trove.trove("GET", "/datastores/redis/versions/7.0/parameters", null).json()
+                .get("configuration-parameters");
+        List<String> names = new java.util.ArrayList<>();
+        parameters.forEach(p -> names.add(p.get("name").asString()));
+        assertThat(names).contains("maxmemory-policy", "timeout", "notify-keyspace-events", "hash-max-listpack-entries")
+                .doesNotContain("dir", "requirepass", "replicaof", "maxmemory", "appendonly");
+        assertThat(trove.trove("GET", "/datastores/redis/versions/7.0/parameters/timeout", null).json()
+                .get("type").asString()).isEqualTo("integer");
+        assertThat(trove.trove("GET", "/datastores/redis/versions/7.0/parameters/dir", null).status()).isEqualTo(404);
+
+        var forbidden = trove.trove("POST", "/configurations", """
+                {"configuration": {"name": "bad", "values": {"dir": "/tmp"}}}""");
+        assertThat(forbidden.status()).isEqualTo(422);
+        assertThat(message(forbidden)).contains("The configuration parameter dir is not supported");
+        var outOfRange = trove.trove("POST", "/configurations", """
+                {"configuration": {"name": "bad", "values": {"maxmemory-samples": 100}}}""");
+        assertThat(outOfRange.status()).isEqualTo(422);
+        assertThat(message(outOfRange)).contains("greater than the maximum allowed: 64");
+        assertThat(trove.trove("POST", "/configurations", """
+                {"configuration": {"name": "bad", "values": {"maxmemory-policy": "lots"}}}""").status()).isEqualTo(422);
+
+        var created = trove.trove("POST", "/configurations", """
+                {"configuration": {"name": "tuned", "description": "for caches",
+                 "values": {"maxmemory-policy": "allkeys-lru", "timeout": 300, "notify-keyspace-events": "Ex"}}}""");
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        String group = created.json().get("configuration").get("id").asString();
+
+        // attached to the master, applied to the whole set, live (same pid)
+        String master = sets.createActive("tuned");
+        String replica = sets.createReplicas(master, "tuned-r", 1).get(0);
+        long pid = RedisProcesses.serving(probe.port(master)).get(0);
+        var attach = trove.trove("PUT", "/instances/" + master, "{\"instance\":{\"configuration\":\"" + group + "\"}}");
+        assertThat(attach.status()).as(attach.body()).isEqualTo(202);
+        assertThat(probe.awaitJob(master, "CONFIGURE", BUILD).get("state").asString()).isEqualTo("SUCCEEDED");
+        for (String id : List.of(master, replica)) {
+            assertThat(configGet(id, "maxmemory-policy")).isEqualTo("allkeys-lru");
+            assertThat(configGet(id, "timeout")).isEqualTo("300");
+            assertThat(probe.view(id).get("configuration").get("id").asString()).isEqualTo(group);
+        }
+        assertThat(RedisProcesses.serving(probe.port(master))).containsExactly(pid);
+        assertThat(trove.trove("GET", "/configurations/" + group + "/instances", null).json().get("instances"))
+                .hasSize(2);
+        assertThat(trove.trove("DELETE", "/configurations/" + group, null).status()).as("in use").isEqualTo(400);
+
+        // a change reaches the set; a restart keeps it (it is in the instance's files)
+        assertThat(trove.trove("PATCH", "/configurations/" + group, """
+                {"configuration": {"values": {"timeout": 60}}}""").status()).isEqualTo(202);
+        probe.awaitJob(master, "CONFIGURE", BUILD);
+        long deadline = System.nanoTime() + BUILD.toNanos();
+        while (!"60".equals(configGet(replica, "timeout")) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(configGet(replica, "timeout")).isEqualTo("60");
+        assertThat(configGet(replica, "maxmemory-policy")).isEqualTo("allkeys-lru");
+        assertThat(action(replica, "{\"restart\":{}}").status()).isEqualTo(202);
+        assertThat(probe.awaitJob(replica, "RESTART", BUILD).get("state").asString()).isEqualTo("SUCCEEDED");
+        assertThat(configGet(replica, "timeout")).isEqualTo("60");
+
+        // a detach (trove configuration-detach sends PUT {"instance": {}}) gives back Redis's defaults
+        assertThat(trove.trove("PUT", "/instances/" + master, "{\"instance\":{}}").status()).isEqualTo(202);
+        deadline = System.nanoTime() + BUILD.toNanos();
+        while (!"noeviction".equals(configGet(master, "maxmemory-policy")) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        for (String id : List.of(master, replica)) {
+            assertThat(configGet(id, "maxmemory-policy")).isEqualTo("noeviction");
+            assertThat(configGet(id, "timeout")).isEqualTo("0");
+            assertThat(probe.view(id).has("configuration")).isFalse();
+        }
+        assertThat(trove.trove("DELETE", "/configurations/" + group, null).status()).isEqualTo(202);
     }
 }

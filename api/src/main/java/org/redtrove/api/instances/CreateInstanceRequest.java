@@ -13,7 +13,7 @@ import tools.jackson.databind.JsonNode;
  * @param replicaCount null when absent
  */
 record CreateInstanceRequest(String name, String flavorRef, Integer volumeSize, String datastoreType,
-                             String datastoreVersion, String replicaOf, Integer replicaCount) {
+                             String datastoreVersion, String replicaOf, Integer replicaCount, String configuration) {
 
     static CreateInstanceRequest parse(JsonNode body, int maxReplicas) {
         JsonNode instance = body.get("instance");
@@ -102,8 +102,10 @@ record CreateInstanceRequest(String name, String flavorRef, Integer volumeSize, 
                         + " is greater than the maximum of " + maxReplicas);
             }
         }
+        // a replica takes its source's group, whatever it names
+        String configuration = optionalString(instance.get("configuration"), "instance['configuration']");
         return new CreateInstanceRequest(name, flavorRef, volumeSize, datastoreType, datastoreVersion, replicaOf,
-                replicaCount);
+                replicaCount, configuration == null || configuration.isEmpty() ? null : configuration);
     }
 
     private static String optionalString(JsonNode node, String path) {

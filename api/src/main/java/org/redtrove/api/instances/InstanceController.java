@@ -105,6 +105,9 @@ class InstanceController {
         }
         String name = null;
         boolean detach = false;
+        // Trove's PUT {"instance": {}} (what `trove configuration-detach` sends) detaches the group
+        InstanceService.ConfigurationChange configuration = instance.isEmpty() && request.getMethod().equals("PUT")
+                ? InstanceService.ConfigurationChange.DETACH : null;
         for (String key : instance.propertyNames()) {
             switch (key) {
                 case "name" -> {
@@ -115,11 +118,21 @@ class InstanceController {
                     name = node.asString();
                 }
                 case "replica_of", "slave_of" -> detach = true;
+                case "configuration" -> {
+                    JsonNode node = instance.get(key);
+                    if (node.isNull() || (node.isString() && node.asString().isEmpty())) {
+                        configuration = InstanceService.ConfigurationChange.DETACH;
+                    } else if (node.isString()) {
+                        configuration = InstanceService.ConfigurationChange.attach(node.asString());
+                    } else {
+                        throw BadRequest.validation("instance['configuration'] " + node + " is not of type 'string'");
+                    }
+                }
                 default -> throw BadRequest.validation(
                         "Additional properties are not allowed ('" + key + "' was unexpected)");
             }
         }
-        service.update(auth, id, name, detach);
+        service.update(auth, id, name, detach, configuration);
         return ResponseEntity.accepted().build();
     }
 

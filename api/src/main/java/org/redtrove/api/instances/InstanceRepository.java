@@ -28,13 +28,15 @@ class InstanceRepository {
 
     private static final String SELECT = """
             select i.*, f.disk_gb, d.name as datastore_name, v.name as version_name, v.version_number,
-                   h.address as host_address, s.name as set_name, s.epoch as set_epoch
+                   h.address as host_address, s.name as set_name, s.epoch as set_epoch,
+                   c.name as configuration_name
             from instances i
             join flavors f on f.id = i.flavor_id
             join datastore_versions v on v.id = i.datastore_version_id
             join datastores d on d.id = v.datastore_id
             left join hosts h on h.id = i.host_id
             left join replica_sets s on s.id = i.replica_set_id
+            left join configurations c on c.id = i.configuration_id
             where not i.deleted
             """;
 
@@ -172,6 +174,20 @@ class InstanceRepository {
                 rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class),
                 rs.getObject("replica_set_id", UUID.class), rs.getString("set_name"),
                 (Long) rs.getObject("set_epoch"), rs.getString("health"), rs.getString("health_detail"),
-                rs.getBoolean("provisioned"));
+                rs.getBoolean("provisioned"), rs.getObject("configuration_id", UUID.class),
+                rs.getString("configuration_name"));
+    }
+
+    /** Every member of the set takes the group (null: none); they always share one. */
+    void setConfiguration(UUID setId, UUID configurationId) {
+        jdbc.sql("update instances set configuration_id = :c, updated_at = now() where replica_set_id = :set"
+                        + " and not deleted").param("c", configurationId).param("set", setId).update();
+    }
+
+    /** New replicas take their source's group. */
+    void inheritConfiguration(UUID sourceId, java.util.Collection<UUID> ids) {
+        jdbc.sql("""
+                        update instances set configuration_id = (select configuration_id from instances where id = :src)
+                         where id in (:ids)""").param("src", sourceId).param("ids", ids).update();
     }
 }

@@ -14,6 +14,7 @@ import org.redtrove.common.TaskStatus;
  * @param healthDetail why, when it is not healthy
  * @param provisioned  the api's environment provisions it (REDTROVE_INSTANCE_*): the API may not
  *                     rename, detach or delete it
+ * @param configurationId the configuration group of its set; null for none
  */
 record InstanceRow(UUID id, String projectId, String name, int flavorId, int flavorDiskGb, UUID datastoreVersionId,
                    String datastoreName, String versionName, String versionNumber, String taskStatus,
@@ -21,7 +22,8 @@ record InstanceRow(UUID id, String projectId, String name, int flavorId, int fla
                    String hostAddress, Integer port, String password, Integer volumeSize, String faultMessage,
                    String faultDetails, OffsetDateTime faultCreated, OffsetDateTime createdAt,
                    OffsetDateTime updatedAt, UUID replicaSetId, String replicaSetName, Long replicaSetEpoch,
-                   String health, String healthDetail, boolean provisioned) {
+                   String health, String healthDetail, boolean provisioned, UUID configurationId,
+                   String configurationName) {
 
     boolean isReplica() {
         return replicaOf != null;

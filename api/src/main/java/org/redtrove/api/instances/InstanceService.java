@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.redtrove.api.catalog.CatalogRepository;
+import org.redtrove.api.configurations.ConfigurationService;
 import org.redtrove.api.fault.BadRequest;
 import org.redtrove.api.fault.Conflict;
 import org.redtrove.api.fault.Forbidden;
@@ -48,10 +49,12 @@ class InstanceService {
     private final CatalogRepository catalog;
     private final JobWriter jobs;
     private final QuotaService quotas;
+    private final ConfigurationService configurations;
     private final SecureRandom random = new SecureRandom();
 
     InstanceService(InstanceRepository instances, ReplicaSetRepository sets, CatalogRepository catalog,
-                    JobWriter jobs, QuotaService quotas) {
+                    JobWriter jobs, QuotaService quotas, ConfigurationService configurations) {
+        this.configurations = configurations;
         this.instances = instances;
         this.sets = sets;
         this.catalog = catalog;
@@ -102,6 +105,10 @@ class InstanceService {
         UUID set = sets.found(auth.projectId(), request.name(), id);
         instances.insert(new InstanceRepository.NewInstance(id, auth.projectId(), request.name(), flavor.id(),
                 version.id(), password, request.volumeSize(), null, set));
+        if (request.configuration() != null) {
+            // the create job applies it once Redis runs (InstanceBuilder.prepare)
+            instances.setConfiguration(set, configurations.attachable(auth, request.configuration(), version.id()));
+        }
         jobs.queue(JobKind.CREATE, auth.projectId(), id, JobParams.none());
         return new Created(id, password);
     }
@@ -180,6 +187,7 @@ class InstanceService {
                     source.replicaSetId()));
             ids.add(id);
         }
+        instances.inheritConfiguration(source.id(), ids);
         jobs.queue(JobKind.ATTACH_REPLICAS, source.projectId(), source.id(), new JobParams(ids, null));
         return ids;
     }
@@ -205,9 +213,24 @@ class InstanceService {
      * PUT/PATCH: a new name, and a detach when the body names replica_of or slave_of. A provisioned
      * instance keeps both: its name is how the environment finds it at the next start.
      */
+    /** A configuration group to attach to the instance's set, or DETACH (reference null). */
+    record ConfigurationChange(String reference) {
+        static final ConfigurationChange DETACH = new ConfigurationChange(null);
+
+        static ConfigurationChange attach(String reference) {
+            return new ConfigurationChange(reference);
+        }
+    }
+
     @Transactional
-    void update(AuthContext auth, String id, String newName, boolean detach) {
+    void update(AuthContext auth, String id, String newName, boolean detach, ConfigurationChange configuration) {
         InstanceRow row = lockVisible(auth, id);
+        if (configuration != null) {
+            if (detach) {
+                throw new BadRequest("The configuration group and a detach cannot be changed at the same time.");
+            }
+            configure(auth, row, configuration);
+        }
         if (row.provisioned()) {
             throw new Conflict("Can't update provisioned instance '" + row.name() + "'");
         }
@@ -224,6 +247,25 @@ class InstanceService {
             instances.setTask(List.of(row.id()), TaskStatus.DETACHING);
             jobs.queue(JobKind.DETACH, row.projectId(), row.id(), JobParams.none());
         }
+    }
+
+    /**
+     * Attaches a group to the instance's whole set (its members always share one), or detaches it;
+     * a CONFIGURE job brings every member to the group's values, or back to Redis's defaults.
+     * Detaching an instance that has no group does nothing.
+     */
+    private void configure(AuthContext auth, InstanceRow row, ConfigurationChange change) {
+        UUID group = null;
+        if (change.reference() != null) {
+            requireAvailable(row);
+            group = configurations.attachable(auth, change.reference(), row.datastoreVersionId());
+        } else if (row.configurationId() == null) {
+            return;
+        }
+        if (row.replicaSetId() != null) {
+            instances.setConfiguration(row.replicaSetId(), group);
+        }
+        jobs.queue(JobKind.CONFIGURE, row.projectId(), row.id(), JobParams.none());
     }
 
     /** Planned switchover to the given replica: the whole set shows PROMOTE until the job ends. */

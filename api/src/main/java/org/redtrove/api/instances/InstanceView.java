@@ -25,7 +25,12 @@ record InstanceView(UUID id, String name, String status,
                     @JsonProperty("tenant_id") String tenantId,
                     String created, String updated,
                     @JsonProperty("service_status_updated") String serviceStatusUpdated,
-                    Fault fault, @JsonProperty("is_provisioned") Boolean isProvisioned, String password) {
+                    Fault fault, @JsonProperty("is_provisioned") Boolean isProvisioned, String password,
+                    Configuration configuration) {
+
+    /** The attached configuration group, as Trove shows it (views.py: id, name, links). */
+    record Configuration(String id, String name, List<Link> links) {
+    }
 
     record Link(String rel, String href) {
     }
@@ -97,7 +102,10 @@ record InstanceView(UUID id, String name, String status,
                     detail ? Times.format(row.serviceStatusUpdated()) : null,
                     detail ? fault(row) : null,
                     detail ? row.provisioned() : null,
-                    password);
+                    password,
+                    detail && row.configurationId() != null ? new Configuration(row.configurationId().toString(),
+                            row.configurationName(), links(row.projectId(), "configurations/" + row.configurationId()))
+                            : null);
         }
 
         /** A job's fault first; else, for a member the supervisor finds unwell, why. */

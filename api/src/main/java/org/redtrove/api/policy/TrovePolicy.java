@@ -85,6 +85,22 @@ public final class TrovePolicy {
         rule("GET", "/datastores/{datastore}/versions/{version}", "datastore:version:show", Check.READER);
         rule("GET", "/datastores/versions/{id}", "datastore:version:show_by_uuid", Check.READER);
 
+        rule("GET", "/datastores/{datastore}/versions/{version}/parameters", "configuration-parameter:index",
+                Check.READER);
+        rule("GET", "/datastores/{datastore}/versions/{version}/parameters/{name}", "configuration-parameter:show",
+                Check.READER);
+        rule("GET", "/datastores/versions/{version}/parameters", "configuration-parameter:index_by_version",
+                Check.READER);
+        rule("GET", "/datastores/versions/{version}/parameters/{name}", "configuration-parameter:show_by_version",
+                Check.READER);
+        rule("GET", "/configurations", "configuration:index", Check.READER);
+        rule("GET", "/configurations/{id}", "configuration:show", Check.READER);
+        rule("GET", "/configurations/{id}/instances", "configuration:instances", Check.READER);
+        rule("POST", "/configurations", "configuration:create", Check.MEMBER);
+        rule("PUT", "/configurations/{id}", "configuration:update", Check.MEMBER);
+        rule("PATCH", "/configurations/{id}", "configuration:edit", Check.MEMBER);
+        rule("DELETE", "/configurations/{id}", "configuration:delete", Check.MEMBER);
+
         rule("GET", "/limits", "limits:index", Check.READER);
         rule("GET", "/mgmt/quotas/{tenantId}", "mgmt:quota:show", Check.ADMIN);
         rule("PUT", "/mgmt/quotas/{tenantId}", "mgmt:quota:update", Check.ADMIN);

@@ -30,6 +30,7 @@ final class InstanceDirectory {
 
     static final String REDIS_CONF = "redis.conf";
     static final String REPLICATION_CONF = "replication.conf";
+    static final String TENANT_CONF = "tenant.conf";
     static final String INSTANCE_JSON = "instance.json";
     static final String PID_FILE = "redis.pid";
     static final String LOG_FILE = "redis.log";
@@ -159,6 +160,29 @@ final class InstanceDirectory {
             writePrivate(redisConf(), String.join("\n", lines) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("could not rewrite redis.conf of " + dir, e);
+        }
+    }
+
+    /**
+     * The tenant's parameters (a configuration group's), in tenant.conf, which redis.conf includes
+     * just before the replication file: written first, so the include never names a missing file
+     * (instances prepared before configuration groups get the include line added here).
+     */
+    void writeTenantConf(java.util.Map<String, String> values) {
+        try {
+            List<String> lines = new ArrayList<>(List.of("# The tenant's configuration group, written by the guest agent."));
+            values.forEach((name, value) -> lines.add(name + " \"" + value + "\""));
+            writePrivate(dir.resolve(TENANT_CONF), String.join("\n", lines) + "\n");
+            String include = "include " + quotePath(dir.resolve(TENANT_CONF));
+            List<String> conf = new ArrayList<>(Files.readAllLines(redisConf()));
+            if (!conf.contains(include)) {
+                String replication = "include " + quotePath(dir.resolve(REPLICATION_CONF));
+                int at = conf.indexOf(replication);
+                conf.add(at < 0 ? conf.size() : at, include);
+                writePrivate(redisConf(), String.join("\n", conf) + "\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the tenant configuration of " + dir, e);
         }
     }
 

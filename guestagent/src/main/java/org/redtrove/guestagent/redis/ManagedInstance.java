@@ -203,6 +203,16 @@ final class ManagedInstance {
         log.info("instance {} resized: maxmemory {} bytes", id, maxmemoryBytes);
     }
 
+    /** The tenant's parameters: the file first (a restart keeps them), then live. */
+    void configure(java.util.Map<String, String> values) {
+        dir.writeTenantConf(values);
+        withRedis(jedis -> {
+            values.forEach(jedis::configSet);
+            return null;
+        });
+        log.info("instance {} configured: {} tenant parameters", id, values.size());
+    }
+
     /**
      * A restart asked for: SIGTERM (Redis flushes its AOF and exits), then the supervisor starts it
      * again from its files at once. Not counted as a crash and never held, whatever its role.

@@ -364,6 +364,13 @@ public final class RedisHost implements AutoCloseable {
         return refresh(instance);
     }
 
+    /** A configuration group's parameters, live and in the instance's files. */
+    public InstanceReport configure(GuestRequest.Configure r) {
+        ManagedInstance instance = get(r.instanceId());
+        instance.configure(r.values());
+        return refresh(instance);
+    }
+
     /**
      * Stops redis-server gracefully and starts it again from its files; answers once it answers
      * PING again (loading its AOF included), or says it did not within the timeout.

@@ -72,6 +72,8 @@ public class GuestRequestHandler {
             return GuestReply.copy(copies.ensure(r.order()));
         } else if (request instanceof GuestRequest.Resize r) {
             return GuestReply.ok(redis.resize(r));
+        } else if (request instanceof GuestRequest.Configure r) {
+            return GuestReply.ok(redis.configure(r));
         } else if (request instanceof GuestRequest.Restart r) {
             return GuestReply.ok(redis.restart(r));
         } else if (request instanceof GuestRequest.WaitForOffset r) {

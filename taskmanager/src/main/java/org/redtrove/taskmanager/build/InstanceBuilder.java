@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Set;
 import org.redtrove.common.GuestReply;
 import org.redtrove.common.GuestRequest;
+import org.redtrove.common.TenantParameters;
 import org.redtrove.common.RedisState;
 import org.redtrove.taskmanager.guest.GuestCalls;
 import org.redtrove.taskmanager.instances.Instance;
@@ -59,7 +60,22 @@ public class InstanceBuilder {
         }
         int port = reply.instance().port();
         instances.setPort(instance.id(), port);
+        configure(instance, hostId);
         return port;
+    }
+
+    /**
+     * Gives the instance its configuration group's parameters, the others at Redis's defaults; an
+     * instance without a group gets nothing (it has the defaults already).
+     */
+    public void configure(Instance instance, String hostId) {
+        instances.configurationValues(instance.id()).ifPresent(values -> {
+            GuestReply reply = guests.call(hostId, new GuestRequest.Configure(instance.id(),
+                    TenantParameters.effective(values)));
+            if (!reply.isOk()) {
+                throw new JobFailedException("The guest could not apply the configuration group: " + reply.error());
+            }
+        });
     }
 
     /** Waits until the guest says Redis answers. */

@@ -90,6 +90,19 @@ public class InstanceRepository {
                 .params(task.name(), message, id).update();
     }
 
+    /**
+     * The values of the configuration group attached to the instance (name → JSON value); empty
+     * when it has none.
+     */
+    public java.util.Optional<java.util.Map<String, Object>> configurationValues(UUID id) {
+        return jdbc.sql("""
+                        select c."values"::text from instances i join configurations c on c.id = i.configuration_id
+                         where i.id = ?""")
+                .param(id).query(String.class).optional()
+                .map(json -> org.redtrove.common.Wire.mapper().readValue(json,
+                        new tools.jackson.core.type.TypeReference<java.util.Map<String, Object>>() { }));
+    }
+
     /** A flavor's memory, as maxmemory takes it; empty for an unknown flavor. */
     public java.util.Optional<Long> flavorMemoryBytes(int flavorId) {
         return jdbc.sql("select ram_mb from flavors where id = ?").param(flavorId).query(Long.class).optional()
