@@ -7,7 +7,10 @@
 # every member and a shrink is refused with Trove's message, `trove restart` and `openstack database
 # instance restart` give a new redis-server with the same role and keys. Every check prints
 # `ok - ...` or `not ok - ...`; the last line is `N passed, M failed`; the exit status is non-zero
-# if anything failed.
+# if anything failed. Configuration groups too: `trove configuration-parameter-list`, `-create` (a
+# forbidden parameter refused), `-attach`, `-show`, `-list`, `-detach`, `-delete`, `trove create
+# --configuration` and `openstack database configuration list/show`, with CONFIG GET read as the
+# guest agent's own user (the tenant may not) from the password in the instance's redis.conf.
 #
 # Needs: java, python3, redis-server and redis-cli, python3-troveclient, python3-openstackclient.
 set -euo pipefail -o errtrace
@@ -53,6 +56,13 @@ password() { # the set's password, from the extension route (the stock clients d
 maxmemory() { rcli "$(port_of "$1")" "$pw" info memory | tr -d '\r' | awk -F: '$1 == "maxmemory" { print $2 }'; }
 pid_of() { rcli "$(port_of "$1")" "$pw" info server | tr -d '\r' | awk -F: '$1 == "process_id" { print $2 }'; }
 role_of() { rcli "$(port_of "$1")" "$pw" role | head -1; }
+# agent_config ID NAME: CONFIG GET as the guest agent's user, whose password is in the instance's redis.conf
+agent_config() {
+  local conf="$data/guest/instances/$1/redis.conf" apw
+  apw=$(sed -n 's/^user redtrove-agent on ">\([0-9a-f]*\)".*/\1/p' "$conf")
+  redis-cli --no-auth-warning --user redtrove-agent --pass "$apw" -h 127.0.0.1 -p "$(port_of "$1")" config get "$2" | tail -1
+}
+config_is() { out="$2 $(agent_config "$1" "$2")"; [ "$out" = "$2 $3" ]; }
 maxmemory_is() { out="maxmemory $(maxmemory "$1")"; [ "$out" = "maxmemory $2" ]; }
 # troveclient prints the flavor as its id and the volume as its size
 flavor_is() { out="flavor $(show "$1" flavor)"; [ "$out" = "flavor $2" ]; }
@@ -112,3 +122,41 @@ expect "openstack database instance restart parity" '^$|.*' openstack database i
 wait_for 90 "parity ACTIVE again" status_is "$master" ACTIVE
 expect "parity is still the master" '^master$' role_of "$master"
 expect "its data is kept" '^kept$' rcli "$(port_of "$master")" "$pw" get before-restart
+
+echo "# 5. configuration groups (at ${SECONDS} s)"
+expect "trove configuration-parameter-list 7.0 --datastore redis lists maxmemory-policy and timeout" \
+  'maxmemory-policy.*|timeout' trove configuration-parameter-list 7.0 --datastore redis
+run trove configuration-parameter-list 7.0 --datastore redis
+if grep -Eq '\| (dir|requirepass|replicaof|maxmemory) ' <<<"$out"; then not_ok "no parameter RedTrove owns is offered" "$(diag)"
+else ok "no parameter RedTrove owns is offered (dir, requirepass, replicaof, maxmemory)"; fi
+expect_error "a forbidden parameter is refused with the server's message" \
+  "The configuration parameter dir is not supported" trove configuration-create bad '{"dir": "/tmp"}' --datastore redis
+run trove --json configuration-create tuned '{"timeout": 300, "maxmemory-policy": "allkeys-lru"}' \
+  --datastore redis --datastore_version 7.0 --description "for caches"
+group=$(json id <<<"$out")
+if [ "$rc" = 0 ] && [ "$group" != - ]; then ok "trove configuration-create tuned"
+else not_ok "trove configuration-create tuned" "$(diag)"; fi
+expect "trove configuration-list shows it" "tuned" trove configuration-list
+expect "openstack database configuration show shows its values" 'allkeys-lru' \
+  openstack database configuration show "$group"
+expect "trove configuration-attach parity tuned" '^$|.*' trove configuration-attach "$master" "$group"
+for id in "$master" "$replica"; do
+  wait_for 30 "$(show "$id" name): timeout 300, live" config_is "$id" timeout 300
+  wait_for 10 "$(show "$id" name): maxmemory-policy allkeys-lru" config_is "$id" maxmemory-policy allkeys-lru
+done
+expect "trove show parity names the group" "$group" trove show "$master"
+expect "trove configuration-instances lists both members" "parity-r" trove configuration-instances "$group"
+expect_error "a group in use cannot be deleted" "cannot be deleted if it is associated" \
+  trove configuration-delete "$group"
+run trove --json create parity-c 1 --size 1 --configuration "$group"
+created=$(json id <<<"$out")
+wait_for 90 "trove create --configuration: ACTIVE" status_is "$created" ACTIVE
+wait_for 30 "and configured: timeout 300" config_is "$created" timeout 300
+expect "trove configuration-detach parity" '^$|.*' trove configuration-detach "$master"
+for id in "$master" "$replica"; do
+  wait_for 30 "$(show "$id" name): Redis's default timeout 0 again" config_is "$id" timeout 0
+done
+expect "openstack database instance delete parity-c" '^$|.*' openstack database instance delete "$created"
+gone_now() { out=$(trove show "$created" 2>&1); grep -q "No instance with a name or ID" <<<"$out"; }
+wait_for 60 "parity-c is gone" gone_now
+expect "trove configuration-delete tuned, once unused" '^$|.*' trove configuration-delete "$group"

@@ -75,7 +75,10 @@ class ConfigurationRepository {
                 .param("values", Wire.toJson(values)).update();
     }
 
+    /** Deleted instances keep their rows, not their group: the reference goes first. */
     void delete(UUID id) {
+        jdbc.sql("update instances set configuration_id = null where configuration_id = ? and deleted").param(id)
+                .update();
         jdbc.sql("delete from configurations where id = ?").param(id).update();
     }
 
