@@ -48,6 +48,8 @@ final class TaskRunner implements AutoCloseable {
      * the set that still holds it (a restarted master begins a history of its own, say).
      */
     private static final long NOT_HELD_GRACE_NANOS = 15_000_000_000L;
+    /** A replica a little behind the position catches up within this; only a longer wait is an error. */
+    private static final long NOT_HELD_REPORT_NANOS = 2_000_000_000L;
 
     private final ReplicationTaskSpec spec;
     private final UUID instanceId;
@@ -65,6 +67,7 @@ final class TaskRunner implements AutoCloseable {
     private volatile long sourceEnd = -1;
     /** Since when the source has not held the position the reader needs; -1 while it does. */
     private long notHeldSince = -1;
+    private boolean notHeldReported;
     /** Where a fresh task began reading, until the target records a position of its own. */
     private volatile Position origin;
     private long lastProbe;
@@ -156,17 +159,21 @@ final class TaskRunner implements AutoCloseable {
 
     /**
      * True while the source does not hold {@code from} and the grace for the task to move has not
-     * run out. The first time, it says so in the task's errors; a source that holds the position
-     * again (a replica that caught up) ends the wait.
+     * run out. A source that holds the position again (a replica that caught up) ends the wait; one
+     * that has not within two seconds, no mere lag then, is said to in the task's errors, once.
      */
     private boolean awaitingAMemberThatHolds(Position from) {
         if (SourceStream.continues(source, from)) {
             notHeldSince = -1;
+            notHeldReported = false;
             return false;
         }
         long now = System.nanoTime();
         if (notHeldSince < 0) {
             notHeldSince = now;
+        }
+        if (!notHeldReported && now - notHeldSince >= NOT_HELD_REPORT_NANOS) {
+            notHeldReported = true;
             stats.error("SOURCE", source + " does not hold position " + from.offset() + " of " + from.replId()
                     + " of the replication stream: waiting for a member of the set that does", 0);
         }
