@@ -254,8 +254,16 @@ class ConsoleBrowserTest {
                 && Long.parseLong(d.findElement(By.cssSelector("tr[data-task=sensors] .ok")).getText()) > 0);
         browser.screenshot("tasks-list");
 
-        // Edited through the same form: the settings shown change.
+        // Paused and resumed from its page: the mode shown, and the api's, follow.
         browser.driver().findElement(By.linkText("sensors")).click();
+        click("Pause");
+        browser.awaitText(By.tagName("h1"), "PAUSED", Duration.ofSeconds(10));
+        assertThat(trove.trove("GET", "/replications/sensors", null).json().get("info").get("mode").asString())
+                .isEqualTo("paused");
+        click("Resume");
+        browser.awaitText(By.tagName("h1"), "ENABLED", Duration.ofSeconds(10));
+
+        // Edited through the same form: the settings shown change.
         click("Edit");
         WebElement eachN = browser.visible(By.id("task-each-n"));
         assertThat(browser.driver().findElement(By.id("task-include")).getAttribute("value")).isEqualTo("status=ok");
