@@ -94,14 +94,7 @@ public class IdentityController {
     ResponseEntity<TokenDocument> validate(@RequestHeader(value = "X-Auth-Token", required = false) String authToken,
                                            @RequestHeader(value = "X-Subject-Token", required = false) String subject,
                                            HttpServletRequest request) {
-        TokenService.Issued caller = tokens.validate(authToken).orElseThrow(KeystoneError::unauthorized);
-        Optional<TokenService.Issued> issued = tokens.validate(subject);
-        boolean privileged = caller.roles().stream().anyMatch(r -> VALIDATING_ROLES.contains(r.name()));
-        boolean own = issued.map(i -> i.user().id().equals(caller.user().id())).orElse(false);
-        if (!privileged && !own) {
-            throw KeystoneError.forbidden("You are not authorized to perform the requested action: "
-                    + "identity:validate_token.");
-        }
+        Optional<TokenService.Issued> issued = subjectFor(authToken, subject, "identity:validate_token");
         return ResponseEntity.ok().header("X-Subject-Token", subject).contentType(MediaType.APPLICATION_JSON)
                 .body(document(issued.orElseThrow(() -> KeystoneError.notFound("Could not find token.")), request));
     }
@@ -113,16 +106,24 @@ public class IdentityController {
     @DeleteMapping({"/identity/v3/auth/tokens", "/v3/auth/tokens"})
     ResponseEntity<Void> revoke(@RequestHeader(value = "X-Auth-Token", required = false) String authToken,
                                 @RequestHeader(value = "X-Subject-Token", required = false) String subject) {
+        Optional<TokenService.Issued> issued = subjectFor(authToken, subject, "identity:revoke_token");
+        tokens.revoke(issued.orElseThrow(() -> KeystoneError.notFound("Could not find token.")));
+        return ResponseEntity.noContent().build();
+    }
+
+    /**
+     * The subject token, when the caller may act on it: an admin or service user on any token, any
+     * user on its own; anyone else gets 403 whether or not the token exists (no probing for tokens).
+     */
+    private Optional<TokenService.Issued> subjectFor(String authToken, String subject, String action) {
         TokenService.Issued caller = tokens.validate(authToken).orElseThrow(KeystoneError::unauthorized);
         Optional<TokenService.Issued> issued = tokens.validate(subject);
         boolean privileged = caller.roles().stream().anyMatch(r -> VALIDATING_ROLES.contains(r.name()));
         boolean own = issued.map(i -> i.user().id().equals(caller.user().id())).orElse(false);
         if (!privileged && !own) {
-            throw KeystoneError.forbidden("You are not authorized to perform the requested action: "
-                    + "identity:revoke_token.");
+            throw KeystoneError.forbidden("You are not authorized to perform the requested action: " + action + ".");
         }
-        tokens.revoke(issued.orElseThrow(() -> KeystoneError.notFound("Could not find token.")));
-        return ResponseEntity.noContent().build();
+        return issued;
     }
 
     private TokenDocument document(TokenService.Issued issued, HttpServletRequest request) {

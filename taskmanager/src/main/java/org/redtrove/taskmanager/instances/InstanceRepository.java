@@ -53,6 +53,13 @@ public class InstanceRepository {
                 .param(setId).query(this::map).list();
     }
 
+    /** The live members of the instance's set (the instance alone if it has none). */
+    public List<Instance> setOf(UUID instanceId) {
+        Instance instance = get(instanceId);
+        return instance.replicaSetId() == null ? List.of(instance)
+                : membersOf(instance.replicaSetId()).stream().filter(m -> !m.deleted()).toList();
+    }
+
     public void place(UUID id, String hostId) {
         jdbc.sql("update instances set host_id = ?, updated_at = now() where id = ?").params(hostId, id).update();
     }

@@ -38,7 +38,7 @@ public class ConfigureExecutor implements JobExecutor {
 
     @Override
     public void execute(JobContext context) {
-        List<Instance> members = members(context.job());
+        List<Instance> members = instances.setOf(context.job().instanceId());
         Map<String, String> values = TenantParameters.effective(
                 instances.configurationValues(context.job().instanceId()).orElse(Map.of()));
         for (Instance member : members) {
@@ -53,12 +53,6 @@ public class ConfigureExecutor implements JobExecutor {
                 }
             });
         }
-    }
-
-    private List<Instance> members(Job job) {
-        Instance instance = instances.get(job.instanceId());
-        return instance.replicaSetId() == null ? List.of(instance)
-                : instances.membersOf(instance.replicaSetId()).stream().filter(m -> !m.deleted()).toList();
     }
 
     @Override

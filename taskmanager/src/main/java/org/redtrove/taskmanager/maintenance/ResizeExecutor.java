@@ -45,7 +45,7 @@ public class ResizeExecutor implements JobExecutor {
     @Override
     public void execute(JobContext context) {
         JobParams.Resize resize = context.job().params().resize();
-        List<Instance> members = members(context.job().instanceId());
+        List<Instance> members = instances.setOf(context.job().instanceId());
         if (resize.flavorId() != null) {
             long maxmemory = instances.flavorMemoryBytes(resize.flavorId()).orElseThrow(() ->
                     new JobFailedException("Flavor " + resize.flavorId() + " no longer exists."));
@@ -74,20 +74,13 @@ public class ResizeExecutor implements JobExecutor {
         }
     }
 
-    /** The instance's set, or the instance alone. */
-    private List<Instance> members(UUID instanceId) {
-        Instance instance = instances.get(instanceId);
-        return instance.replicaSetId() == null ? List.of(instance)
-                : instances.membersOf(instance.replicaSetId()).stream().filter(m -> !m.deleted()).toList();
-    }
-
     /**
      * Members already resized keep the new memory, so the rows keep the old flavor only where it
      * still holds everywhere: the fault says which, and resizing again completes it.
      */
     @Override
     public void failed(Job job, String error) {
-        for (Instance member : members(job.instanceId())) {
+        for (Instance member : instances.setOf(job.instanceId())) {
             if (member.taskStatus() == TaskStatus.RESIZING) {
                 instances.setTask(member.id(), TaskStatus.NONE);
             }
