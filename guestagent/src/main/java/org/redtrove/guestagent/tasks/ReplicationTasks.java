@@ -39,12 +39,15 @@ public class ReplicationTasks implements AutoCloseable {
     private final RedisHost redis;
     private final Path dir;
     private final long logSize;
+    private final java.time.Duration sourceWait;
     private final Map<UUID, TaskRunner> runners = new ConcurrentHashMap<>();
     private final Map<UUID, TaskStats> stats = new ConcurrentHashMap<>();
     private final ScheduledExecutorService refresher;
 
     public ReplicationTasks(RedisHost redis, GuestAgentProperties properties,
-                            @Value("${redtrove.replication-tasks.log-size:100000}") long logSize) {
+                            @Value("${redtrove.replication-tasks.log-size:100000}") long logSize,
+                            @Value("${redtrove.replication-tasks.source-wait:15s}") java.time.Duration sourceWait) {
+        this.sourceWait = sourceWait;
         this.redis = redis;
         this.dir = properties.dataDir().resolve("replication-tasks");
         this.logSize = logSize;
@@ -80,7 +83,7 @@ public class ReplicationTasks implements AutoCloseable {
                     new GuestOperationException("no instance " + instanceId + " on this host"));
             TaskStats taskStats = stats.computeIfAbsent(spec.taskId(), id -> new TaskStats());
             TaskRunner runner = new TaskRunner(spec, instanceId, login,
-                    new TaskLog(dir.resolve(spec.taskId().toString()), logSize), taskStats);
+                    new TaskLog(dir.resolve(spec.taskId().toString()), logSize), taskStats, sourceWait);
             runners.put(spec.taskId(), runner);
             runner.start();
             log.info("Replication task {} runs on instance {} ({})", spec.name(), instanceId, spec.mode());

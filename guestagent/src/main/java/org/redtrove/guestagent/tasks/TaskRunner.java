@@ -42,12 +42,6 @@ final class TaskRunner implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
     private static final int BATCH_RECORDS = 1000;
-    /**
-     * How long a reader waits for its source to hold its position before it takes a full resync
-     * and reports the stream it missed: time for the taskmanager to move the task to a member of
-     * the set that still holds it (a restarted master begins a history of its own, say).
-     */
-    private static final long NOT_HELD_GRACE_NANOS = 15_000_000_000L;
     /** A replica a little behind the position catches up within this; only a longer wait is an error. */
     private static final long NOT_HELD_REPORT_NANOS = 2_000_000_000L;
 
@@ -66,6 +60,7 @@ final class TaskRunner implements AutoCloseable {
     private volatile long lastBatchLag = -1;
     private volatile long sourceEnd = -1;
     /** Since when the source has not held the position the reader needs; -1 while it does. */
+    private final long sourceWaitNanos;
     private long notHeldSince = -1;
     private boolean notHeldReported;
     /** Where a fresh task began reading, until the target records a position of its own. */
@@ -83,7 +78,15 @@ final class TaskRunner implements AutoCloseable {
     /** Where the next command should start: a gap is stream the reader did not understand. */
     private long expectedStart;
 
-    TaskRunner(ReplicationTaskSpec spec, UUID instanceId, LocalLogin source, TaskLog taskLog, TaskStats stats) {
+    /**
+     * @param sourceWait how long the reader waits for its source to hold its position before it
+     *                   takes a full resync and reports the stream it missed: time for the
+     *                   taskmanager to move the task to a member of the set that still holds it (a
+     *                   restarted master begins a history of its own, say)
+     */
+    TaskRunner(ReplicationTaskSpec spec, UUID instanceId, LocalLogin source, TaskLog taskLog, TaskStats stats,
+               java.time.Duration sourceWait) {
+        this.sourceWaitNanos = sourceWait.toNanos();
         this.spec = spec;
         this.instanceId = instanceId;
         this.source = source;
@@ -177,7 +180,7 @@ final class TaskRunner implements AutoCloseable {
             stats.error("SOURCE", source + " does not hold position " + from.offset() + " of " + from.replId()
                     + " of the replication stream: waiting for a member of the set that does", 0);
         }
-        return now - notHeldSince < NOT_HELD_GRACE_NANOS;
+        return now - notHeldSince < sourceWaitNanos;
     }
 
     /**

@@ -50,7 +50,8 @@ class ReplicationTaskRunTest {
     private ReplicationTasks newTasks(long logSize) {
         return new ReplicationTasks(agent, new GuestAgentProperties(dataDir, null, null, "127.0.0.1", "127.0.0.1",
                 "27000-27999", null, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(100),
-                Duration.ofMillis(250), Duration.ofMillis(100), Duration.ofMillis(600), true), logSize);
+                Duration.ofMillis(250), Duration.ofMillis(100), Duration.ofMillis(600), true), logSize,
+                Duration.ofSeconds(15));
     }
 
     @AfterEach
