@@ -22,21 +22,8 @@ data=$tmp/data
 # shellcheck source=acceptance/lib.sh
 source "$top/acceptance/lib.sh"
 
-finish() {
-  local status=$?
-  trap - EXIT
-  if [ "$status" != 0 ]; then not_ok "the script stopped early (exit status $status, line ${err_line:-?})"; fi
-  if [ -n "$devpid" ]; then
-    stop_dev_mode
-    wait_for 15 "no redis-server started by dev mode is left running" no_redis_left
-    for p in $(our_redis_pids); do kill -TERM "$p"; done
-  fi
-  if [ "$failed" = 0 ] && [ "${KEEP_LOGS:-}" != 1 ]; then rm -rf "$tmp"; else echo "# logs kept in $tmp"; fi
-  echo "$passed passed, $failed failed"
-  if [ "$failed" = 0 ]; then exit 0; else exit 1; fi
-}
 trap 'err_line=$LINENO' ERR
-trap finish EXIT
+trap finish_acceptance EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 

@@ -128,3 +128,23 @@ stop_dev_mode() {
     not_ok "dev mode was no longer running at the end" "$(tail -n 40 "$tmp/dev.log")"
   fi
 }
+
+# finish_acceptance: the end of a script, as its EXIT trap (`trap finish_acceptance EXIT`, with
+# `trap 'err_line=$LINENO' ERR`): an early stop reported as a failure, the script's own clean-up
+# (a function `cleanup`, when it defines one), dev mode stopped and checked to leave no redis-server
+# behind, the temporary dir removed unless something failed (or KEEP_LOGS=1), and the count line
+# with the exit status.
+finish_acceptance() {
+  local status=$?
+  trap - EXIT
+  if [ "$status" != 0 ]; then not_ok "the script stopped early (exit status $status, line ${err_line:-?})"; fi
+  if declare -F cleanup >/dev/null; then cleanup; fi
+  if [ -n "$devpid" ]; then
+    stop_dev_mode
+    wait_for 15 "no redis-server started by dev mode is left running" no_redis_left
+    for p in $(our_redis_pids); do kill -TERM "$p"; done
+  fi
+  if [ "$failed" = 0 ] && [ "${KEEP_LOGS:-}" != 1 ]; then rm -rf "$tmp"; else echo "# logs kept in $tmp"; fi
+  echo "$passed passed, $failed failed"
+  if [ "$failed" = 0 ]; then exit 0; else exit 1; fi
+}
