@@ -138,7 +138,7 @@ function topology(replication, current) {
   const replicas = members.filter((m) => m.role !== "master");
   const card = (m) => h("li", { class: `node ${m.role}${m.id === current ? " current" : ""}`, "data-member": m.name },
     h("div", { class: "node-head" }, h("strong", {}, m.name), " ", h("span", { class: "role-tag" }, m.role), " ",
-      badge(m.health)),
+      badge(m.health), m.id === current ? h("span", { class: "hint" }, " (this instance)") : null),
     m.role === "master"
       ? h("dl", {}, m.offset > 0 ? [h("dt", {}, "Offset"), h("dd", {}, m.offset)] : null,
         h("dt", {}, "Syncs served"), h("dd", {}, m.syncs_served
