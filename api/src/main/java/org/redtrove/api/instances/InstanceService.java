@@ -209,10 +209,6 @@ class InstanceService {
         jobs.queue(JobKind.DELETE, row.projectId(), row.id(), JobParams.none());
     }
 
-    /**
-     * PUT/PATCH: a new name, and a detach when the body names replica_of or slave_of. A provisioned
-     * instance keeps both: its name is how the environment finds it at the next start.
-     */
     /** A configuration group to attach to the instance's set, or DETACH (reference null). */
     record ConfigurationChange(String reference) {
         static final ConfigurationChange DETACH = new ConfigurationChange(null);
@@ -222,17 +218,22 @@ class InstanceService {
         }
     }
 
+    /**
+     * PUT/PATCH: a new name, a detach when the body names replica_of or slave_of, a configuration
+     * group attached or detached. A provisioned instance keeps its name and its set (its name is
+     * how the environment finds it at the next start); its configuration group may change.
+     */
     @Transactional
     void update(AuthContext auth, String id, String newName, boolean detach, ConfigurationChange configuration) {
         InstanceRow row = lockVisible(auth, id);
-        if (configuration != null) {
-            if (detach) {
-                throw new BadRequest("The configuration group and a detach cannot be changed at the same time.");
-            }
-            configure(auth, row, configuration);
+        if (configuration != null && detach) {
+            throw new BadRequest("The configuration group and a detach cannot be changed at the same time.");
         }
-        if (row.provisioned()) {
+        if (row.provisioned() && (newName != null || detach || configuration == null)) {
             throw new Conflict("Can't update provisioned instance '" + row.name() + "'");
+        }
+        if (configuration != null) {
+            configure(auth, row, configuration);
         }
         if (detach) {
             if (!row.isReplica()) {
