@@ -4,10 +4,6 @@ import com.moilioncircle.redis.replicator.Configuration;
 import com.moilioncircle.redis.replicator.RedisSocketReplicator;
 import java.io.IOException;
 import java.net.Socket;
-import org.redtrove.common.ReplicationTaskReport.Position;
-import org.redtrove.guestagent.redis.InfoReplication;
-import org.redtrove.guestagent.redis.RedisHost.LocalLogin;
-import redis.clients.jedis.Jedis;
 
 /**
  * A PSYNC reader of a source's replication stream that stops when told to.
@@ -21,16 +17,6 @@ final class SourceStream extends RedisSocketReplicator {
 
     SourceStream(String host, int port, Configuration configuration) {
         super(host, port, configuration);
-    }
-
-    /**
-     * Whether a PSYNC to the source would continue the stream after {@code at}, as its INFO
-     * replication says now, rather than start a full resync.
-     */
-    static boolean continues(LocalLogin source, Position at) {
-        try (Jedis jedis = source.open()) {
-            return InfoReplication.parse(jedis.info("replication")).canContinue(at.replId(), at.offset());
-        }
     }
 
     @Override

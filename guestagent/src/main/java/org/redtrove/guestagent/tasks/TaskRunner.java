@@ -42,8 +42,6 @@ final class TaskRunner implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
     private static final int BATCH_RECORDS = 1000;
-    /** A replica a little behind the position catches up within this; only a longer wait is an error. */
-    private static final long NOT_HELD_REPORT_NANOS = 2_000_000_000L;
 
     private final ReplicationTaskSpec spec;
     private final UUID instanceId;
@@ -60,9 +58,7 @@ final class TaskRunner implements AutoCloseable {
     private volatile long lastBatchLag = -1;
     private volatile long sourceEnd = -1;
     /** Since when the source has not held the position the reader needs; -1 while it does. */
-    private final long sourceWaitNanos;
-    private long notHeldSince = -1;
-    private boolean notHeldReported;
+    private final SourceWait sourceWait;
     /** Where a fresh task began reading, until the target records a position of its own. */
     private volatile Position origin;
     private long lastProbe;
@@ -78,15 +74,10 @@ final class TaskRunner implements AutoCloseable {
     /** Where the next command should start: a gap is stream the reader did not understand. */
     private long expectedStart;
 
-    /**
-     * @param sourceWait how long the reader waits for its source to hold its position before it
-     *                   takes a full resync and reports the stream it missed: time for the
-     *                   taskmanager to move the task to a member of the set that still holds it (a
-     *                   restarted master begins a history of its own, say)
-     */
+    /** @param sourceWait how long the reader waits for a source that holds its position ({@link SourceWait}) */
     TaskRunner(ReplicationTaskSpec spec, UUID instanceId, LocalLogin source, TaskLog taskLog, TaskStats stats,
                java.time.Duration sourceWait) {
-        this.sourceWaitNanos = sourceWait.toNanos();
+        this.sourceWait = new SourceWait(source, stats, sourceWait);
         this.spec = spec;
         this.instanceId = instanceId;
         this.source = source;
@@ -137,7 +128,7 @@ final class TaskRunner implements AutoCloseable {
                     Thread.sleep(500);
                     continue;
                 }
-                if (from != TaskLog.FRESH && awaitingAMemberThatHolds(from)) {
+                if (from != TaskLog.FRESH && sourceWait.waiting(from)) {
                     readerUp = false;
                     Thread.sleep(500);
                     continue;
@@ -158,29 +149,6 @@ final class TaskRunner implements AutoCloseable {
             sleepQuietly(backoff);
             backoff = Math.min(backoff * 2, 5000);
         }
-    }
-
-    /**
-     * True while the source does not hold {@code from} and the grace for the task to move has not
-     * run out. A source that holds the position again (a replica that caught up) ends the wait; one
-     * that has not within two seconds, no mere lag then, is said to in the task's errors, once.
-     */
-    private boolean awaitingAMemberThatHolds(Position from) {
-        if (SourceStream.continues(source, from)) {
-            notHeldSince = -1;
-            notHeldReported = false;
-            return false;
-        }
-        long now = System.nanoTime();
-        if (notHeldSince < 0) {
-            notHeldSince = now;
-        }
-        if (!notHeldReported && now - notHeldSince >= NOT_HELD_REPORT_NANOS) {
-            notHeldReported = true;
-            stats.error("SOURCE", source + " does not hold position " + from.offset() + " of " + from.replId()
-                    + " of the replication stream: waiting for a member of the set that does", 0);
-        }
-        return now - notHeldSince < sourceWaitNanos;
     }
 
     /**
