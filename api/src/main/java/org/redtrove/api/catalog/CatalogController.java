@@ -86,9 +86,7 @@ public class CatalogController {
 
     @GetMapping("/datastores/versions/{id}")
     Map<String, Object> versionById(@PathVariable String id, AuthContext auth, HttpServletRequest request) {
-        UUID uuid = CatalogRepository.parseUuid(id);
-        CatalogRepository.DatastoreVersion v = (uuid == null ? java.util.Optional.<CatalogRepository.DatastoreVersion>empty()
-                : catalog.version(uuid))
+        CatalogRepository.DatastoreVersion v = catalog.versionById(id)
                 .orElseThrow(() -> new NotFound("Datastore version '" + id + "' cannot be found."));
         return Map.of("version", versionView(v, auth, request));
     }

@@ -84,6 +84,12 @@ public class CatalogRepository {
                 .param("ds", datastoreId).param("name", idOrName).query(this::mapVersion).optional();
     }
 
+    /** A version by its id as a request gives it: empty for an unknown id or one that is no UUID. */
+    public Optional<DatastoreVersion> versionById(String id) {
+        UUID uuid = parseUuid(id);
+        return uuid == null ? Optional.empty() : version(uuid);
+    }
+
     public Optional<DatastoreVersion> version(UUID id) {
         return jdbc.sql("select id, datastore_id, name, version_number, active from datastore_versions where id = :id")
                 .param("id", id).query(this::mapVersion).optional();

@@ -48,9 +48,7 @@ class ConfigurationController {
 
     @GetMapping("/datastores/{datastore}/versions/{version}/parameters")
     Map<String, Object> parameters(@PathVariable String datastore, @PathVariable String version) {
-        UUID versionId = version(datastore, version);
-        return Map.of("configuration-parameters", TenantParameters.all().stream().map(p -> parameter(p, versionId))
-                .toList());
+        return parameterList(version(datastore, version));
     }
 
     @GetMapping("/datastores/{datastore}/versions/{version}/parameters/{name}")
@@ -62,9 +60,7 @@ class ConfigurationController {
 
     @GetMapping("/datastores/versions/{version}/parameters")
     Map<String, Object> parametersByVersion(@PathVariable String version) {
-        UUID versionId = versionById(version);
-        return Map.of("configuration-parameters", TenantParameters.all().stream().map(p -> parameter(p, versionId))
-                .toList());
+        return parameterList(versionById(version));
     }
 
     @GetMapping("/datastores/versions/{version}/parameters/{name}")
@@ -80,14 +76,17 @@ class ConfigurationController {
     }
 
     private UUID versionById(String version) {
-        UUID id = CatalogRepository.parseUuid(version);
-        return (id == null ? java.util.Optional.<CatalogRepository.DatastoreVersion>empty() : catalog.version(id))
-                .map(CatalogRepository.DatastoreVersion::id)
+        return catalog.versionById(version).map(CatalogRepository.DatastoreVersion::id)
                 .orElseThrow(() -> new NotFound("Datastore version '" + version + "' cannot be found."));
     }
 
     private static NotFound unknownParameter(String name) {
         return new NotFound("No configuration parameter named " + name + " for this datastore version.");
+    }
+
+    private static Map<String, Object> parameterList(UUID versionId) {
+        return Map.of("configuration-parameters", TenantParameters.all().stream().map(p -> parameter(p, versionId))
+                .toList());
     }
 
     private static Map<String, Object> parameter(TenantParameters.Parameter p, UUID versionId) {
