@@ -11,6 +11,10 @@
 # forbidden parameter refused), `-attach`, `-show`, `-list`, `-detach`, `-delete`, `trove create
 # --configuration` and `openstack database configuration list/show`, with CONFIG GET read as the
 # guest agent's own user (the tenant may not) from the password in the instance's redis.conf.
+# Backups: `trove backup-create` (and `openstack database backup create`) of the master, read from its
+# replica, `backup-list`, `backup-list-instance`, `backup-show`, an incremental one refused, `trove
+# create --backup` (and `openstack database instance create --backup`) holding every key the master
+# had when the backup was taken and none written after, and `backup-delete`.
 #
 # Needs: java, python3, redis-server and redis-cli, python3-troveclient, python3-openstackclient.
 set -euo pipefail -o errtrace
@@ -37,9 +41,9 @@ show() { local id=$1; shift; trove --json show "$id" 2>/dev/null | json "$@"; }
 status_is() { out=$(trove --json show "$1" 2>&1); [ "$(json status <<<"$out")" = "$2" ]; }
 both_active() { status_is "$master" ACTIVE && status_is "$replica" ACTIVE; }
 port_of() { show "$1" port; }
-password() { # the set's password, from the extension route (the stock clients do not show it)
+password() { # password [ID]: a set's password (parity's by default), from the extension route (the stock clients do not show it)
   local token; token=$(openstack token issue -f value -c id)
-  curl -s -H "X-Auth-Token: $token" "http://127.0.0.1:$port/v1.0/$OS_PROJECT_ID/instances/$master/password" | json password; }
+  curl -s -H "X-Auth-Token: $token" "http://127.0.0.1:$port/v1.0/$OS_PROJECT_ID/instances/${1:-$master}/password" | json password; }
 maxmemory() { rcli "$(port_of "$1")" "$pw" info memory | tr -d '\r' | awk -F: '$1 == "maxmemory" { print $2 }'; }
 pid_of() { rcli "$(port_of "$1")" "$pw" info server | tr -d '\r' | awk -F: '$1 == "process_id" { print $2 }'; }
 role_of() { rcli "$(port_of "$1")" "$pw" role | head -1; }
@@ -147,3 +151,72 @@ expect "openstack database instance delete parity-c" '^$|.*' openstack database 
 gone_now() { out=$(trove show "$created" 2>&1); grep -q "No instance with a name or ID" <<<"$out"; }
 wait_for 60 "parity-c is gone" gone_now
 expect "trove configuration-delete tuned, once unused" '^$|.*' trove configuration-delete "$group"
+
+echo "# 6. backups (at ${SECONDS} s)"
+mport=$(port_of "$master")
+for i in $(seq 1 300); do echo "SET bk:$i value-$i"; done | rcli "$mport" "$pw" >/dev/null
+rcli "$mport" "$pw" hset bk:hash f1 one f2 two >/dev/null
+rcli "$mport" "$pw" rpush bk:list a b c >/dev/null
+rcli "$mport" "$pw" set bk:last written >/dev/null
+replica_has_last() { out=$(rcli "$(port_of "$replica")" "$pw" get bk:last); [ "$out" = written ]; }
+wait_for 30 "the replica has every key" replica_has_last
+# every key and its value, sorted: strings, the hash and the list as redis-cli prints them
+dataset() { # dataset ID PASSWORD
+  local p pw=$2; p=$(port_of "$1")
+  rcli "$p" "$pw" --scan | sort | while read -r key; do
+    case $(rcli "$p" "$pw" type "$key") in
+      string) printf '%s=%s\n' "$key" "$(rcli "$p" "$pw" get "$key")" ;;
+      hash) printf '%s=%s\n' "$key" "$(rcli "$p" "$pw" hgetall "$key" | tr '\n' ' ')" ;;
+      list) printf '%s=%s\n' "$key" "$(rcli "$p" "$pw" lrange "$key" 0 -1 | tr '\n' ' ')" ;;
+      *) printf '%s=?\n' "$key" ;;
+    esac
+  done
+}
+before_backup=$(dataset "$master" "$pw")
+run trove --json backup-create "$master" nightly --description "before the upgrade"
+backup=$(json id <<<"$out")
+if [ "$rc" = 0 ] && [ "$backup" != - ] && [ "$(json status <<<"$out")" = NEW ]; then ok "trove backup-create parity nightly: NEW"
+else not_ok "trove backup-create parity nightly" "$(diag)"; fi
+backup_is() { out=$(trove --json backup-show "$1" 2>&1); [ "$(json status <<<"$out")" = "$2" ]; }
+wait_for 90 "the backup is COMPLETED" backup_is "$backup" COMPLETED
+size=$(json size_bytes <<<"$out")
+if [ "$size" != - ] && [ "$size" -gt 0 ] && [ "$(json checksum <<<"$out" | wc -c)" = 65 ]; then
+  ok "it has a size ($size bytes) and a SHA-256"
+else not_ok "it has a size and a checksum" "$out"; fi
+wait_for 30 "parity is ACTIVE again" status_is "$master" ACTIVE
+rcli "$mport" "$pw" set after-backup "not in it" >/dev/null
+expect "trove backup-list shows it" "nightly" trove backup-list
+expect "trove backup-list-instance parity shows it" "nightly" trove backup-list-instance "$master"
+expect "openstack database backup list shows it" "nightly" openstack database backup list
+expect "openstack database backup show shows its datastore" "redis" openstack database backup show "$backup"
+expect_error "an incremental backup is refused with the server's message" "Incremental backups are not supported" \
+  trove backup-create "$master" again --incremental
+run trove --json create parity-b 1 --size 1 --backup "$backup"
+restored=$(json id <<<"$out")
+if [ "$rc" = 0 ] && [ "$restored" != - ]; then ok "trove create parity-b --backup nightly"
+else not_ok "trove create parity-b --backup nightly" "$(diag)"; fi
+wait_for 120 "parity-b is ACTIVE" status_is "$restored" ACTIVE
+after_restore=$(dataset "$restored" "$(password "$restored")")
+if [ "$after_restore" = "$before_backup" ]; then
+  ok "parity-b holds every key and value parity had at the backup ($(wc -l <<<"$before_backup") keys), and nothing later"
+else not_ok "parity-b holds exactly the backup's keys" "$(diff <(echo "$before_backup") <(echo "$after_restore") | head -20)"; fi
+run openstack database backup create second -i "$master" -f json
+second=$(json id <<<"$out")
+if [ "$rc" = 0 ] && [ "$second" != - ]; then ok "openstack database backup create second -i parity"
+else not_ok "openstack database backup create second" "$(diag)"; fi
+wait_for 90 "second is COMPLETED" backup_is "$second" COMPLETED
+run openstack database instance create parity-o --flavor 1 --size 1 --datastore redis --backup "$second" -f json
+from_second=$(json id <<<"$out")
+if [ "$rc" = 0 ] && [ "$from_second" != - ]; then ok "openstack database instance create parity-o --backup second"
+else not_ok "openstack database instance create parity-o --backup second" "$(diag)"; fi
+wait_for 120 "parity-o is ACTIVE" status_is "$from_second" ACTIVE
+expect "parity-o has the key written after the first backup" '^not in it$' \
+  rcli "$(port_of "$from_second")" "$(password "$from_second")" get after-backup
+expect "trove backup-delete nightly" '^$|.*' trove backup-delete "$backup"
+expect "openstack database backup delete second" '^$|.*' openstack database backup delete "$second"
+backup_gone() { out=$(trove backup-show "$1" 2>&1) && return 1; grep -qi "no backup" <<<"$out"; }
+wait_for 30 "nightly is gone" backup_gone "$backup"
+wait_for 30 "second is gone" backup_gone "$second"
+if ls "$data/backups/"*.rdb >/dev/null 2>&1; then not_ok "the backup store is empty again" "$(ls -l "$data/backups")"
+else ok "the backup store is empty again"; fi
+

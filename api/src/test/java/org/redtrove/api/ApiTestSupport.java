@@ -90,7 +90,8 @@ public abstract class ApiTestSupport {
         jdbc.sql("delete from jobs").update();
         jdbc.sql("delete from heartbeats").update();
         jdbc.sql("delete from replication_tasks").update();
-        jdbc.sql("update instances set replica_set_id = null").update();
+        jdbc.sql("update instances set replica_set_id = null, restored_from = null").update();
+        jdbc.sql("delete from backups").update();
         jdbc.sql("delete from replica_sets").update();
         jdbc.sql("delete from instances").update();
         jdbc.sql("delete from hosts").update();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
 import java.util.UUID;
+import org.redtrove.common.backups.BackupFile;
 
 /**
  * RPCs the taskmanager sends to a guest agent. Every request names the instance it is about and is
@@ -26,7 +27,8 @@ import java.util.UUID;
         @JsonSubTypes.Type(value = GuestRequest.RunCopy.class, name = "run_copy"),
         @JsonSubTypes.Type(value = GuestRequest.Resize.class, name = "resize"),
         @JsonSubTypes.Type(value = GuestRequest.Restart.class, name = "restart"),
-        @JsonSubTypes.Type(value = GuestRequest.Configure.class, name = "configure")
+        @JsonSubTypes.Type(value = GuestRequest.Configure.class, name = "configure"),
+        @JsonSubTypes.Type(value = GuestRequest.Backup.class, name = "backup")
 })
 public sealed interface GuestRequest {
 
@@ -39,9 +41,17 @@ public sealed interface GuestRequest {
      *
      * @param password            the set's password: Redis's default user, the tenant's login
      * @param replicationPassword the set's replication user's password, never shown to the tenant
+     * @param restore             a backup whose data a new instance starts with (checked against its
+     *                            checksum first); null for an empty instance. An instance that exists
+     *                            already keeps its data.
      */
     record Prepare(UUID instanceId, String password, long maxmemoryBytes, Membership membership,
-                   String replicationPassword) implements GuestRequest {
+                   String replicationPassword, BackupFile restore) implements GuestRequest {
+
+        public Prepare(UUID instanceId, String password, long maxmemoryBytes, Membership membership,
+                       String replicationPassword) {
+            this(instanceId, password, maxmemoryBytes, membership, replicationPassword, null);
+        }
     }
 
     /** Stop redis-server and remove the instance's data. Deleting an unknown instance succeeds. */
@@ -126,6 +136,14 @@ public sealed interface GuestRequest {
      * the instance's tenant.conf, which redis.conf includes, so a restart keeps them. Idempotent.
      */
     record Configure(UUID instanceId, java.util.Map<String, String> values) implements GuestRequest {
+    }
+
+    /**
+     * Take a consistent snapshot of the instance (BGSAVE as the agent, waiting for it to finish) and
+     * write it to the backup store as {@code key}; answers the stored file's size and checksum.
+     * Repeating it writes a newer snapshot under the same key.
+     */
+    record Backup(UUID instanceId, String key) implements GuestRequest {
     }
 
     /**

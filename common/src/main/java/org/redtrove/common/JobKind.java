@@ -32,5 +32,12 @@ public enum JobKind {
     /** Restart one instance's redis-server from its files, keeping its role and its data. */
     RESTART,
     /** Give every member of a set its configuration group's parameters (or Redis's defaults), live. */
-    CONFIGURE
+    CONFIGURE,
+    /**
+     * Snapshot an instance's data into the backup store, from a replica of its set when one is in
+     * sync (so the master does not fork), else from the instance itself.
+     */
+    BACKUP,
+    /** Remove a backup's data from the store, then its row; the instance may be long gone. */
+    DELETE_BACKUP
 }

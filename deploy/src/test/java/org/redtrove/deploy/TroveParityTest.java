@@ -15,9 +15,11 @@ import redis.clients.jedis.Jedis;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Trove's resize and restart actions through the whole stack, on real redis-servers: a flavor
- * resize reaches every member of the set live (same pids, new maxmemory), a volume resize is shown
- * on every member and a shrink refused with Trove's message, and a restart keeps role and data.
+ * Trove's resize and restart actions, configuration groups and backups through the whole stack, on
+ * real redis-servers: a flavor resize reaches every member of the set live (same pids, new
+ * maxmemory), a volume resize is shown on every member and a shrink refused with Trove's message, a
+ * restart keeps role and data, a group is applied live, and a backup taken from a set's replica
+ * restores every key into a new instance after the set is gone.
  */
 class TroveParityTest {
 
@@ -224,5 +226,136 @@ class TroveParityTest {
             assertThat(probe.view(id).has("configuration")).isFalse();
         }
         assertThat(trove.trove("DELETE", "/configurations/" + group, null).status()).isEqualTo(202);
+    }
+
+    private static long rdbSaves(String id) throws Exception {
+        try (Jedis redis = agent(id)) {
+            for (String line : redis.info("persistence").split("\r?\n")) {
+                if (line.startsWith("rdb_saves:")) {
+                    return Long.parseLong(line.substring("rdb_saves:".length()).trim());
+                }
+            }
+        }
+        throw new AssertionError("no rdb_saves in INFO persistence of " + id);
+    }
+
+    private static JsonNode awaitBackup(String backupId, String status) throws Exception {
+        long deadline = System.nanoTime() + BUILD.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = trove.trove("GET", "/backups/" + backupId, null).json().get("backup");
+            if (status.equals(last.get("status").asString())) {
+                return last;
+            }
+            assertThat(last.get("status").asString()).as(last.toString()).isNotEqualTo("FAILED");
+            Thread.sleep(100);
+        }
+        throw new AssertionError("backup " + backupId + " did not reach " + status + ": " + last);
+    }
+
+    private static void awaitGone(String path) throws Exception {
+        long deadline = System.nanoTime() + BUILD.toNanos();
+        while (trove.trove("GET", path, null).status() != 404) {
+            assertThat(System.nanoTime()).as(path + " still there").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    /** Every key of the tenant's data set: its type and its value as Redis gives them back. */
+    private static java.util.Map<String, String> dataSet(String id) throws Exception {
+        java.util.Map<String, String> data = new java.util.TreeMap<>();
+        try (Jedis redis = probe.tenant(id)) {
+            for (String key : redis.keys("*")) {
+                String type = redis.type(key);
+                String value = switch (type) {
+                    case "string" -> redis.get(key);
+                    case "hash" -> new java.util.TreeMap<>(redis.hgetAll(key)).toString();
+                    case "list" -> redis.lrange(key, 0, -1).toString();
+                    case "set" -> new java.util.TreeSet<>(redis.smembers(key)).toString();
+                    case "zset" -> redis.zrangeWithScores(key, 0, -1).toString();
+                    default -> throw new AssertionError("unexpected type " + type + " of " + key);
+                };
+                data.put(key, type + " " + value);
+            }
+        }
+        return data;
+    }
+
+    @Test
+    void aBackupIsTakenFromTheReplicaAndRestoresEveryKeyAfterTheSetIsGone() throws Exception {
+        String master = sets.createActive("backed");
+        String replica = sets.createReplicas(master, "backed-r", 1).get(0);
+        try (Jedis redis = probe.tenant(master)) {
+            for (int i = 0; i < 2000; i++) {
+                redis.set("s:" + i, "value-" + i + "-" + "x".repeat(i % 50));
+            }
+            for (int i = 0; i < 100; i++) {
+                redis.hset("h:" + i, java.util.Map.of("a", "1", "b", Integer.toString(i), "c", "three"));
+                redis.rpush("l:" + i, "one", "two", Integer.toString(i));
+                redis.sadd("set:" + i, "x", "y", Integer.toString(i));
+                redis.zadd("z:" + i, i, "m" + i);
+                redis.zadd("z:" + i, 0.5, "half");
+            }
+            redis.setex("expiring", 86_400, "for a day");
+            redis.set("last", "written");
+        }
+        probe.awaitValue(replica, "last", "written", BUILD);
+        java.util.Map<String, String> before = dataSet(master);
+        assertThat(before).hasSize(2000 + 4 * 100 + 2);
+        long masterSaves = rdbSaves(master);
+        long replicaSaves = rdbSaves(replica);
+
+        var created = trove.trove("POST", "/backups", "{\"backup\":{\"name\":\"nightly\",\"instance\":\""
+                + master + "\"}}");
+        assertThat(created.status()).as(created.body()).isEqualTo(202);
+        assertThat(created.json().get("backup").get("status").asString()).isEqualTo("NEW");
+        String backupId = created.json().get("backup").get("id").asString();
+        JsonNode backup = awaitBackup(backupId, "COMPLETED");
+        trove.awaitStatus(master, BUILD, "ACTIVE");
+
+        // read from the replica: it forked for the snapshot, the master did not
+        assertThat(rdbSaves(replica)).isEqualTo(replicaSaves + 1);
+        assertThat(rdbSaves(master)).isEqualTo(masterSaves);
+        assertThat(probe.awaitJob(master, "BACKUP", BUILD).get("progress").get("source").asString()).isEqualTo(replica);
+        // what the store holds is what the row says
+        Path file = stack.dataDir().resolve("backups").resolve(backupId + ".rdb");
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        assertThat(backup.get("size_bytes").asLong()).isEqualTo(bytes.length);
+        assertThat(backup.get("checksum").asString()).isEqualTo(java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(bytes)));
+        assertThat(java.nio.file.Files.getPosixFilePermissions(file))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        assertThat(backup.get("locationRef").asString()).endsWith(backupId + ".rdb");
+
+        // written after the snapshot: not in the backup
+        try (Jedis redis = probe.tenant(master)) {
+            SetProbe.setWhenTaken(redis, "after", "the backup");
+        }
+        assertThat(trove.trove("DELETE", "/instances/" + replica, null).status()).isEqualTo(202);
+        awaitGone("/instances/" + replica);
+        assertThat(trove.trove("DELETE", "/instances/" + master, null).status()).isEqualTo(202);
+        awaitGone("/instances/" + master);
+
+        var restore = trove.trove("POST", "/instances", "{\"instance\":{\"name\":\"restored\",\"flavorRef\":\"1\","
+                + "\"restorePoint\":{\"backupRef\":\"" + backupId + "\"}}}");
+        assertThat(restore.status()).as(restore.body()).isEqualTo(200);
+        String restored = restore.json().get("instance").get("id").asString();
+        trove.awaitStatus(restored, BUILD, "ACTIVE");
+        assertThat(dataSet(restored)).isEqualTo(before);
+        try (Jedis redis = probe.tenant(restored)) {
+            assertThat(redis.exists("after")).isFalse();
+            assertThat(redis.ttl("expiring")).isPositive();
+            redis.set("new", "write");
+        }
+        // the restored data is the instance's own now: a restart loads it from its AOF
+        assertThat(action(restored, "{\"restart\":{}}").status()).isEqualTo(202);
+        assertThat(probe.awaitJob(restored, "RESTART", BUILD).get("state").asString()).isEqualTo("SUCCEEDED");
+        java.util.Map<String, String> afterRestart = dataSet(restored);
+        assertThat(afterRestart).containsEntry("new", "string write").hasSize(before.size() + 1);
+
+        assertThat(trove.trove("DELETE", "/backups/" + backupId, null).status()).isEqualTo(202);
+        awaitGone("/backups/" + backupId);
+        assertThat(file).doesNotExist();
     }
 }

@@ -1,6 +1,10 @@
 package org.redtrove.guestagent;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import org.redtrove.common.Queues;
+import org.redtrove.common.backups.BackupStore;
+import org.redtrove.guestagent.backups.Snapshots;
 import org.redtrove.guestagent.redis.PortRange;
 import org.redtrove.guestagent.redis.RedisBinary;
 import org.redtrove.guestagent.redis.RedisHost;
@@ -10,6 +14,7 @@ import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -42,6 +47,16 @@ public class GuestAgentConfiguration {
                 PortRange.parse(properties.portRange()), binary, properties.heartbeatInterval(),
                 properties.unresponsiveAfter(), properties.livenessInterval(), properties.suspectAfter(),
                 properties.selfFenceAfter(), properties.stopRedisOnShutdown()));
+    }
+
+    /**
+     * The backup store ({@code redtrove.backups.dir}, the same one the taskmanager deletes from)
+     * and how long a snapshot may take ({@code redtrove.backups.snapshot-timeout}).
+     */
+    @Bean
+    Snapshots snapshots(RedisHost redisHost, @Value("${redtrove.backups.dir:./backups}") Path backupsDir,
+                        @Value("${redtrove.backups.snapshot-timeout:30m}") Duration snapshotTimeout) {
+        return new Snapshots(redisHost, BackupStore.inDirectory(backupsDir), snapshotTimeout);
     }
 
     /** Durable and shared: requests sent while the agent restarts wait for it. Declared by RabbitAdmin. */

@@ -13,7 +13,8 @@ import tools.jackson.databind.JsonNode;
  * @param replicaCount null when absent
  */
 record CreateInstanceRequest(String name, String flavorRef, Integer volumeSize, String datastoreType,
-                             String datastoreVersion, String replicaOf, Integer replicaCount, String configuration) {
+                             String datastoreVersion, String replicaOf, Integer replicaCount, String configuration,
+                             String backupRef) {
 
     static CreateInstanceRequest parse(JsonNode body, int maxReplicas) {
         JsonNode instance = body.get("instance");
@@ -104,8 +105,21 @@ record CreateInstanceRequest(String name, String flavorRef, Integer volumeSize, 
         }
         // a replica takes its source's group, whatever it names
         String configuration = optionalString(instance.get("configuration"), "instance['configuration']");
+        // Trove's restorePoint: {"backupRef": id}, what `trove create --backup` sends
+        String backupRef = null;
+        JsonNode restorePoint = instance.get("restorePoint");
+        if (restorePoint != null && !restorePoint.isNull()) {
+            if (!restorePoint.isObject()) {
+                throw BadRequest.validation("instance['restorePoint'] " + show(restorePoint)
+                        + " is not of type 'object'");
+            }
+            backupRef = optionalString(restorePoint.get("backupRef"), "instance['restorePoint']['backupRef']");
+            if (backupRef == null) {
+                throw BadRequest.validation("instance['restorePoint'] 'backupRef' is a required property");
+            }
+        }
         return new CreateInstanceRequest(name, flavorRef, volumeSize, datastoreType, datastoreVersion, replicaOf,
-                replicaCount, configuration == null || configuration.isEmpty() ? null : configuration);
+                replicaCount, configuration == null || configuration.isEmpty() ? null : configuration, backupRef);
     }
 
     private static String optionalString(JsonNode node, String path) {

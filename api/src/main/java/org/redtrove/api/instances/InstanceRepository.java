@@ -144,6 +144,10 @@ class InstanceRepository {
                 .update();
     }
 
+    void setRestoredFrom(UUID id, UUID backupId) {
+        jdbc.sql("update instances set restored_from = ? where id = ?").params(backupId, id).update();
+    }
+
     void setTask(Collection<UUID> ids, TaskStatus task) {
         jdbc.sql("update instances set task_status = :task, updated_at = now() where id in (:ids)")
                 .param("task", task.name()).param("ids", ids).update();

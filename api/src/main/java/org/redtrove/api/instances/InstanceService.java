@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.redtrove.api.backups.BackupRestores;
 import org.redtrove.api.catalog.CatalogRepository;
 import org.redtrove.api.configurations.ConfigurationService;
 import org.redtrove.api.fault.BadRequest;
@@ -50,11 +51,13 @@ class InstanceService {
     private final JobWriter jobs;
     private final QuotaService quotas;
     private final ConfigurationService configurations;
+    private final BackupRestores restores;
     private final SecureRandom random = new SecureRandom();
 
     InstanceService(InstanceRepository instances, ReplicaSetRepository sets, CatalogRepository catalog,
-                    JobWriter jobs, QuotaService quotas, ConfigurationService configurations) {
+                    JobWriter jobs, QuotaService quotas, ConfigurationService configurations, BackupRestores restores) {
         this.configurations = configurations;
+        this.restores = restores;
         this.instances = instances;
         this.sets = sets;
         this.catalog = catalog;
@@ -82,6 +85,9 @@ class InstanceService {
     @Transactional
     Created create(AuthContext auth, CreateInstanceRequest request) {
         if (request.replicaOf() != null) {
+            if (request.backupRef() != null) {
+                throw new BadRequest("A replica takes its data from its source; it cannot be restored from a backup.");
+            }
             return createReplicas(auth, request);
         }
         if (request.replicaCount() != null && request.replicaCount() > 1) {
@@ -97,6 +103,8 @@ class InstanceService {
         CatalogRepository.Datastore datastore = catalog.datastore(datastoreName)
                 .orElseThrow(() -> new NotFound("Datastore '" + datastoreName + "' cannot be found."));
         CatalogRepository.DatastoreVersion version = datastoreVersion(datastore, request.datastoreVersion());
+        UUID restoredFrom = request.backupRef() == null ? null : restores.restorable(auth, request.backupRef(),
+                version.id(), request.volumeSize() != null ? request.volumeSize() : flavor.diskGb());
         quotas.reserve(auth.projectId(), Map.of(QuotaResource.INSTANCES, 1L, QuotaResource.RAM, (long) flavor.ramMb(),
                 QuotaResource.VOLUMES, request.volumeSize() == null ? 0L : request.volumeSize()));
 
@@ -105,6 +113,9 @@ class InstanceService {
         UUID set = sets.found(auth.projectId(), request.name(), id);
         instances.insert(new InstanceRepository.NewInstance(id, auth.projectId(), request.name(), flavor.id(),
                 version.id(), password, request.volumeSize(), null, set));
+        if (restoredFrom != null) {
+            instances.setRestoredFrom(id, restoredFrom); // the create job puts its data in place
+        }
         if (request.configuration() != null) {
             // the create job applies it once Redis runs (InstanceBuilder.prepare)
             instances.setConfiguration(set, configurations.attachable(auth, request.configuration(), version.id()));
@@ -361,6 +372,13 @@ class InstanceService {
         instances.setTask(members.stream().map(InstanceRow::id).toList(), TaskStatus.RESIZING);
         jobs.queue(JobKind.RESIZE, row.projectId(), row.id(),
                 JobParams.resize(new JobParams.Resize(flavorId, volumeSize)));
+    }
+
+    /** The instance locked (its set first) and available for an action, as every action requires. */
+    InstanceRow lockForAction(AuthContext auth, String id) {
+        InstanceRow row = lockVisible(auth, id);
+        requireAvailable(row);
+        return row;
     }
 
     /** Trove's restart: the instance's redis-server, through its guest; REBOOT until it answers again. */

@@ -41,6 +41,7 @@ final class InstanceStatus {
             case "DETACHING" -> "DETACH";
             case "RESIZING" -> "RESIZE";
             case "REBOOTING" -> "REBOOT";
+            case "BACKING_UP" -> "BACKUP";
             case "DELETING" -> serverError ? "ERROR" : "SHUTDOWN";
             default -> server == null ? "UNKNOWN" : server;
         };

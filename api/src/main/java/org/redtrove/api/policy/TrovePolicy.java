@@ -101,6 +101,12 @@ public final class TrovePolicy {
         rule("PATCH", "/configurations/{id}", "configuration:edit", Check.MEMBER);
         rule("DELETE", "/configurations/{id}", "configuration:delete", Check.MEMBER);
 
+        rule("GET", "/backups", "backup:index", Check.READER);
+        rule("GET", "/backups/{id}", "backup:show", Check.READER);
+        rule("POST", "/backups", "backup:create", Check.MEMBER);
+        rule("DELETE", "/backups/{id}", "backup:delete", Check.MEMBER);
+        rule("GET", "/instances/{id}/backups", "instance:backups", Check.READER);
+
         rule("GET", "/limits", "limits:index", Check.READER);
         rule("GET", "/mgmt/quotas/{tenantId}", "mgmt:quota:show", Check.ADMIN);
         rule("PUT", "/mgmt/quotas/{tenantId}", "mgmt:quota:update", Check.ADMIN);

@@ -59,7 +59,8 @@ class QuotaRepository {
                     usage.put(QuotaResource.RAM, rs.getLong("ram"));
                     usage.put(QuotaResource.VOLUMES, rs.getLong("volumes"));
                 });
-        usage.put(QuotaResource.BACKUPS, 0L);
+        usage.put(QuotaResource.BACKUPS, jdbc.sql("select count(*) from backups where project_id = ? and not deleted")
+                .param(projectId).query(Long.class).single());
         return usage;
     }
 

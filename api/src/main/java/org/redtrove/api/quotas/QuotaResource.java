@@ -4,7 +4,8 @@ package org.redtrove.api.quotas;
  * What a project's quota limits, by the names Trove's quota API and limits view use. Replicas
  * count as instances too; ram is the flavors' memory in MB; volumes are the GB of the volume sizes
  * instances were created with (one created without a volume counts none, as a Trove instance on
- * local storage uses no Cinder quota). RedTrove has no backups yet, so none are ever in use.
+ * local storage uses no Cinder quota); backups are the project's backups that are not deleted (a
+ * failed one included, as in Trove, until it is deleted).
  */
 public enum QuotaResource {
     BACKUPS("backups"), INSTANCES("instances"), RAM("ram"), REPLICAS("replicas"), VOLUMES("volumes");

@@ -226,7 +226,9 @@ public final class DevStack implements AutoCloseable {
                 "redtrove.db.url=" + dbUrl,
                 "redtrove.amqp.url=" + amqpUrl,
                 "redtrove.amqp.prefix=" + options.amqpPrefix(),
-                "redtrove.secrets.key-file=" + options.dataDir().toAbsolutePath().resolve("secret.key")));
+                "redtrove.secrets.key-file=" + options.dataDir().toAbsolutePath().resolve("secret.key"),
+                // one backup store for the taskmanager and every guest agent of this machine
+                "redtrove.backups.dir=" + options.dataDir().toAbsolutePath().resolve("backups")));
         if (dbPassword != null) {
             properties.add("redtrove.db.user=" + dbUser);
             properties.add("redtrove.db.password=" + dbPassword);

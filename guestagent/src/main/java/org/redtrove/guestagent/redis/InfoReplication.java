@@ -17,7 +17,7 @@ public final class InfoReplication {
     private InfoReplication() {
     }
 
-    static Map<String, String> fields(String info) {
+    public static Map<String, String> fields(String info) {
         Map<String, String> fields = new HashMap<>();
         for (String line : info.split("\r?\n")) {
             int colon = line.indexOf(':');

@@ -34,6 +34,7 @@ final class InstanceDirectory {
     static final String INSTANCE_JSON = "instance.json";
     static final String PID_FILE = "redis.pid";
     static final String LOG_FILE = "redis.log";
+    static final String SNAPSHOT_FILE = "dump.rdb";
 
     /**
      * What the agent remembers about an instance beyond Redis's own files. An instance.json written
@@ -90,6 +91,11 @@ final class InstanceDirectory {
         return dir.resolve(REDIS_CONF);
     }
 
+    /** Where BGSAVE writes (Redis's default dbfilename in the instance's dir). */
+    Path snapshotFile() {
+        return dir.resolve(SNAPSHOT_FILE);
+    }
+
     Path logFile() {
         return dir.resolve(LOG_FILE);
     }
@@ -98,10 +104,18 @@ final class InstanceDirectory {
         return Files.isRegularFile(dir.resolve(INSTANCE_JSON));
     }
 
-    void create(InstanceRecord record, String bindAddress, RedisUsers users) {
+    /**
+     * The directory of a new instance. One left by an unfinished Prepare (no instance.json; a
+     * restore's copy cut off, say) is removed first: it only ever held this instance's files.
+     */
+    void create(InstanceRecord record, String bindAddress, RedisUsers users, DataSeed seed) {
         try {
             Files.createDirectories(dir.getParent());
+            if (Files.isDirectory(dir) && !exists()) {
+                deleteAll();
+            }
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+            seed.writeInto(dir);
             writePrivate(dir.resolve(REPLICATION_CONF), ReplicationSettings.NONE.render());
             writePrivate(redisConf(), redisConfText(record, bindAddress, users));
             // instance.json last: a directory without it is an unfinished Prepare and is not adopted.

@@ -57,6 +57,8 @@ public final class RedisHost implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     /** How long a restarted redis-server may take to answer again: loading its AOF included. */
     private static final Duration RESTART_TIMEOUT = Duration.ofSeconds(60);
+    /** Directories of a restore's data before it becomes an instance's; never a UUID, so never an instance. */
+    private static final String STAGING_PREFIX = ".restore-";
     private static final Logger log = LoggerFactory.getLogger(RedisHost.class);
 
     private final RedisHostSettings settings;
@@ -146,7 +148,10 @@ public final class RedisHost implements AutoCloseable {
 
     private List<Path> instanceDirs() {
         try (Stream<Path> list = Files.list(settings.instancesDir())) {
-            return list.filter(Files::isDirectory).sorted().toList();
+            List<Path> dirs = list.filter(Files::isDirectory).sorted().toList();
+            // a restore's copy cut off by the agent's stop: its Prepare failed, and is asked again
+            dirs.stream().filter(d -> d.getFileName().toString().startsWith(STAGING_PREFIX)).forEach(RedisHost::deleteTree);
+            return dirs.stream().filter(d -> !d.getFileName().toString().startsWith(STAGING_PREFIX)).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -214,9 +219,30 @@ public final class RedisHost implements AutoCloseable {
      * it runs (a held instance included). Answers its report.
      */
     public InstanceReport prepare(GuestRequest.Prepare r) {
+        return prepare(r, DataSeed.NONE);
+    }
+
+    /**
+     * Like {@link #prepare(GuestRequest.Prepare)}, a new instance starting with the seed's data (a
+     * restore); an instance that exists already keeps its own.
+     */
+    public InstanceReport prepare(GuestRequest.Prepare r, DataSeed seed) {
         if (r.password() == null || r.password().isEmpty()) {
             throw new GuestOperationException("an instance needs a password");
         }
+        if (seed != DataSeed.NONE && !instances.containsKey(r.instanceId())) {
+            // The copy can take minutes: made outside the creation lock, moved in under it.
+            Path staged = stage(r.instanceId(), seed);
+            try {
+                return create(r, dir -> moveContents(staged, dir));
+            } finally {
+                deleteTree(staged);
+            }
+        }
+        return create(r, seed);
+    }
+
+    private InstanceReport create(GuestRequest.Prepare r, DataSeed seed) {
         ManagedInstance instance;
         synchronized (creation) {
             instance = instances.get(r.instanceId());
@@ -232,7 +258,7 @@ public final class RedisHost implements AutoCloseable {
                 InstanceRecord record = new InstanceRecord(r.instanceId(), port, r.maxmemoryBytes(), null,
                         r.membership(), false);
                 dir.create(record, settings.bindAddress(), RedisUsers.forNewInstance(r.password(),
-                        r.replicationPassword()));
+                        r.replicationPassword()), seed);
                 instance = load(dir);
                 instances.put(r.instanceId(), instance);
                 pingers.watch(instance);
@@ -242,6 +268,43 @@ public final class RedisHost implements AutoCloseable {
             }
         }
         return refresh(instance);
+    }
+
+    /** A seed's files in a directory of their own, beside the instances' (a name no instance has). */
+    private Path stage(UUID id, DataSeed seed) {
+        Path staged = settings.instancesDir().resolve(STAGING_PREFIX + id + "-" + UUID.randomUUID());
+        try {
+            Files.createDirectory(staged, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            seed.writeInto(staged);
+            return staged;
+        } catch (IOException e) {
+            deleteTree(staged);
+            throw new GuestOperationException("could not restore the data of instance " + id + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            deleteTree(staged);
+            throw e;
+        }
+    }
+
+    private static void moveContents(Path from, Path to) throws IOException {
+        try (Stream<Path> entries = Files.list(from)) {
+            for (Path entry : entries.toList()) {
+                Files.move(entry, to.resolve(entry.getFileName()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            log.warn("could not remove {}: {}", root, e.toString());
+        }
     }
 
     /**
@@ -482,6 +545,11 @@ public final class RedisHost implements AutoCloseable {
         }
         RedisEndpoint endpoint = instance.endpoint();
         return Optional.of(new LocalLogin(endpoint.host(), endpoint.port(), endpoint.user(), endpoint.password()));
+    }
+
+    /** The file the instance's BGSAVE writes; empty for an instance this host does not have. */
+    public Optional<Path> snapshotFile(UUID id) {
+        return Optional.ofNullable(instances.get(id)).map(i -> i.dir().snapshotFile());
     }
 
     /** The pid the agent supervises for the instance, while it is alive. */

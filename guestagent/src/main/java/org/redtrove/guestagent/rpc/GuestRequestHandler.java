@@ -2,6 +2,8 @@ package org.redtrove.guestagent.rpc;
 
 import org.redtrove.common.GuestReply;
 import org.redtrove.common.GuestRequest;
+import org.redtrove.common.backups.BackupFile;
+import org.redtrove.guestagent.backups.Snapshots;
 import org.redtrove.guestagent.copies.CopyRuns;
 import org.redtrove.guestagent.redis.GuestOperationException;
 import org.redtrove.guestagent.redis.RedisHost;
@@ -23,11 +25,13 @@ public class GuestRequestHandler {
     private final RedisHost redis;
     private final ReplicationTasks tasks;
     private final CopyRuns copies;
+    private final Snapshots snapshots;
 
-    public GuestRequestHandler(RedisHost redis, ReplicationTasks tasks, CopyRuns copies) {
+    public GuestRequestHandler(RedisHost redis, ReplicationTasks tasks, CopyRuns copies, Snapshots snapshots) {
         this.redis = redis;
         this.tasks = tasks;
         this.copies = copies;
+        this.snapshots = snapshots;
     }
 
     public GuestReply handle(GuestRequest request) {
@@ -45,7 +49,7 @@ public class GuestRequestHandler {
     private GuestReply dispatch(GuestRequest request) {
         // Java 17: no pattern switch over the sealed family yet, hence the instanceof chain.
         if (request instanceof GuestRequest.Prepare r) {
-            return GuestReply.ok(redis.prepare(r));
+            return GuestReply.ok(r.restore() == null ? redis.prepare(r) : redis.prepare(r, snapshots.seed(r.restore())));
         } else if (request instanceof GuestRequest.Delete r) {
             redis.delete(r.instanceId());
             return GuestReply.ok(null);
@@ -76,6 +80,9 @@ public class GuestRequestHandler {
             return GuestReply.ok(redis.configure(r));
         } else if (request instanceof GuestRequest.Restart r) {
             return GuestReply.ok(redis.restart(r));
+        } else if (request instanceof GuestRequest.Backup r) {
+            BackupFile stored = snapshots.backup(r.instanceId(), r.key());
+            return GuestReply.backup(redis.describe(r.instanceId()), stored);
         } else if (request instanceof GuestRequest.WaitForOffset r) {
             return withOffset(redis.waitForOffset(r.instanceId(), r.offset(), r.timeoutMillis()));
         }

@@ -5,6 +5,9 @@ import java.util.Set;
 import org.redtrove.common.GuestReply;
 import org.redtrove.common.GuestRequest;
 import org.redtrove.common.TenantParameters;
+import org.redtrove.common.backups.BackupFile;
+import org.redtrove.taskmanager.backups.BackupRepository;
+import org.springframework.beans.factory.annotation.Value;
 import org.redtrove.common.RedisState;
 import org.redtrove.taskmanager.guest.GuestCalls;
 import org.redtrove.taskmanager.instances.Instance;
@@ -27,9 +30,14 @@ public class InstanceBuilder {
     private final ReplicaSetRepository sets;
     private final HostSelector hosts;
     private final GuestCalls guests;
+    private final BackupRepository backups;
+    private final Duration restoreTimeout;
 
     public InstanceBuilder(InstanceRepository instances, ReplicaSetRepository sets, HostSelector hosts,
-                           GuestCalls guests) {
+                           GuestCalls guests, BackupRepository backups,
+                           @Value("${redtrove.backups.snapshot-timeout:30m}") Duration restoreTimeout) {
+        this.backups = backups;
+        this.restoreTimeout = restoreTimeout;
         this.instances = instances;
         this.sets = sets;
         this.hosts = hosts;
@@ -53,8 +61,17 @@ public class InstanceBuilder {
      */
     public int prepare(Instance instance, String hostId) {
         ReplicaSet set = sets.get(instance.replicaSetId());
-        GuestReply reply = guests.call(hostId, new GuestRequest.Prepare(instance.id(), instance.password(),
-                instance.maxmemoryBytes(), set.membership(), sets.replicationPassword(set.id())));
+        BackupFile restore = null;
+        if (backups.restores(instance.id())) {
+            restore = backups.restoreOf(instance.id()).orElseThrow(() -> new JobFailedException(
+                    "The backup this instance is restored from is no longer available."));
+        }
+        GuestRequest.Prepare request = new GuestRequest.Prepare(instance.id(), instance.password(),
+                instance.maxmemoryBytes(), set.membership(), sets.replicationPassword(set.id()), restore);
+        // A restore copies the backup before Redis starts: asked once, with time for the copy, as a
+        // repeat while the first copy still runs would only copy it again.
+        GuestReply reply = restore == null ? guests.call(hostId, request)
+                : guests.callOnce(hostId, request, restoreTimeout);
         if (!reply.isOk()) {
             throw new JobFailedException("The guest could not prepare Redis: " + reply.error());
         }

@@ -154,7 +154,7 @@ public class SetSupervisor {
                 return false; // another taskmanager failed it over already
             }
             List<UUID> members = view.members().stream().map(MemberView::instanceId).toList();
-            if (instances.anyBusy(members)) {
+            if (instances.anyBusyBesidesBackup(members)) {
                 return false;
             }
             instances.setTask(members, org.redtrove.common.TaskStatus.EJECTING);

@@ -73,6 +73,12 @@ public class InstanceRepository {
                 .params(task.name(), id).update();
     }
 
+    /** Sets the task only if it still is {@code expected} (a failover may have taken the instance over). */
+    public void setTaskIf(UUID id, TaskStatus expected, TaskStatus task) {
+        jdbc.sql("update instances set task_status = ?, updated_at = now() where id = ? and task_status = ?")
+                .params(task.name(), id, expected.name()).update();
+    }
+
     public void setTask(Collection<UUID> ids, TaskStatus task) {
         ids.forEach(id -> setTask(id, task));
     }
@@ -146,6 +152,17 @@ public class InstanceRepository {
         return !ids.isEmpty() && jdbc.sql("""
                 select exists (select 1 from instances where id in (:ids)
                                 and task_status <> 'NONE' and task_status not like '%ERROR%')""")
+                .param("ids", ids).query(Boolean.class).single();
+    }
+
+    /**
+     * Like {@link #anyBusy}, except that a backup running does not count: a failover must not wait
+     * for a snapshot, which may take minutes (the backup then fails if it lost its source).
+     */
+    public boolean anyBusyBesidesBackup(Collection<UUID> ids) {
+        return !ids.isEmpty() && jdbc.sql("""
+                select exists (select 1 from instances where id in (:ids)
+                                and task_status not in ('NONE', 'BACKING_UP') and task_status not like '%ERROR%')""")
                 .param("ids", ids).query(Boolean.class).single();
     }
 
