@@ -28,7 +28,8 @@ import org.redtrove.common.backups.BackupFile;
         @JsonSubTypes.Type(value = GuestRequest.Resize.class, name = "resize"),
         @JsonSubTypes.Type(value = GuestRequest.Restart.class, name = "restart"),
         @JsonSubTypes.Type(value = GuestRequest.Configure.class, name = "configure"),
-        @JsonSubTypes.Type(value = GuestRequest.Backup.class, name = "backup")
+        @JsonSubTypes.Type(value = GuestRequest.Backup.class, name = "backup"),
+        @JsonSubTypes.Type(value = GuestRequest.LimitDisk.class, name = "limit_disk")
 })
 public sealed interface GuestRequest {
 
@@ -136,6 +137,15 @@ public sealed interface GuestRequest {
      * the instance's tenant.conf, which redis.conf includes, so a restart keeps them. Idempotent.
      */
     record Configure(UUID instanceId, java.util.Map<String, String> values) implements GuestRequest {
+    }
+
+    /**
+     * The instance's volume: the guest holds its data files to this many bytes. While they take
+     * more, the tenant's writes are refused (reads go on, and the agent and replication are not
+     * touched); once they are back under 90 % of it, writes are allowed again. Idempotent; kept in
+     * the instance's files.
+     */
+    record LimitDisk(UUID instanceId, long budgetBytes) implements GuestRequest {
     }
 
     /**

@@ -18,8 +18,27 @@ import java.util.UUID;
  * @param fencing      what the guest applied as a master (null: never configured)
  * @param held         its redis-server exited and the guest is not restarting it on its own
  *                     ({@link Fencing#holdRestart}): it waits for the taskmanager
+ * @param disk         what its persistence files take of its volume; null until the guest has a
+ *                     volume for it (an instance created before volumes were held to their size)
  */
 public record InstanceReport(UUID instanceId, int port, RedisState state, String detail, boolean persistent,
                              ReplicationInfo replication, Instant lastAnswered, Membership membership,
-                             AccessState access, Fencing fencing, boolean held) {
+                             AccessState access, Fencing fencing, boolean held, Disk disk) {
+
+    /**
+     * The instance's volume as its guest holds it.
+     *
+     * @param usedBytes     what its data files take now (AOF, RDB snapshots, temporary files)
+     * @param budgetBytes   its volume's size
+     * @param writesRefused the tenant's writes are refused, as the files outgrew the volume
+     */
+    public record Disk(long usedBytes, long budgetBytes, boolean writesRefused) {
+    }
+
+    public InstanceReport(UUID instanceId, int port, RedisState state, String detail, boolean persistent,
+                          ReplicationInfo replication, Instant lastAnswered, Membership membership,
+                          AccessState access, Fencing fencing, boolean held) {
+        this(instanceId, port, state, detail, persistent, replication, lastAnswered, membership, access, fencing, held,
+                null);
+    }
 }

@@ -103,6 +103,14 @@ class TroveParityTest {
         for (String id : List.of(master, replica)) {
             trove.awaitStatus(id, BUILD, "ACTIVE");
             assertThat(probe.view(id).get("volume").get("size").asInt()).isEqualTo(3);
+            // the guest holds the data files to it, and reports what they use (Trove's volume.used)
+            assertThat(java.nio.file.Files.readString(AgentAccess.instanceDir(stack.dataDir().resolve("guest"), id)
+                    .resolve("instance.json"))).contains("\"diskBudgetBytes\":" + (3L << 30));
+            long deadline = System.nanoTime() + BUILD.toNanos();
+            while (!probe.view(id).get("volume").has("used") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(probe.view(id).get("volume").get("used").asDouble()).isBetween(1e-9, 0.01);
         }
         var shrink = action(master, "{\"resize\":{\"volume\":{\"size\":2}}}");
         assertThat(shrink.status()).isEqualTo(400);

@@ -1,6 +1,5 @@
 package org.redtrove.guestagent;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import org.redtrove.common.Queues;
 import org.redtrove.common.backups.BackupStore;
@@ -18,6 +17,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /** Wires the agent: its identity, the Redis host it supervises, and its two queues. */
 @Configuration(proxyBeanMethods = false)
@@ -50,13 +50,13 @@ public class GuestAgentConfiguration {
     }
 
     /**
-     * The backup store ({@code redtrove.backups.dir}, the same one the taskmanager deletes from)
-     * and how long a snapshot may take ({@code redtrove.backups.snapshot-timeout}).
+     * The backup store ({@code redtrove.backups.*}, the same one the taskmanager deletes from) and
+     * how long a snapshot may take ({@code redtrove.backups.snapshot-timeout}).
      */
     @Bean
-    Snapshots snapshots(RedisHost redisHost, @Value("${redtrove.backups.dir:./backups}") Path backupsDir,
+    Snapshots snapshots(RedisHost redisHost, Environment environment,
                         @Value("${redtrove.backups.snapshot-timeout:30m}") Duration snapshotTimeout) {
-        return new Snapshots(redisHost, BackupStore.inDirectory(backupsDir), snapshotTimeout);
+        return new Snapshots(redisHost, BackupStore.configured(environment::getProperty), snapshotTimeout);
     }
 
     /** Durable and shared: requests sent while the agent restarts wait for it. Declared by RabbitAdmin. */

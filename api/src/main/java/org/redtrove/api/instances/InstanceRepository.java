@@ -29,7 +29,9 @@ class InstanceRepository {
     private static final String SELECT = """
             select i.*, f.disk_gb, d.name as datastore_name, v.name as version_name, v.version_number,
                    h.address as host_address, s.name as set_name, s.epoch as set_epoch,
-                   c.name as configuration_name
+                   c.name as configuration_name,
+                   cast(hb.report->'disk'->>'usedBytes' as bigint) as disk_used_bytes,
+                   coalesce(cast(hb.report->'disk'->>'writesRefused' as boolean), false) as disk_writes_refused
             from instances i
             join flavors f on f.id = i.flavor_id
             join datastore_versions v on v.id = i.datastore_version_id
@@ -37,6 +39,7 @@ class InstanceRepository {
             left join hosts h on h.id = i.host_id
             left join replica_sets s on s.id = i.replica_set_id
             left join configurations c on c.id = i.configuration_id
+            left join heartbeats hb on hb.instance_id = i.id
             where not i.deleted
             """;
 
@@ -179,7 +182,8 @@ class InstanceRepository {
                 rs.getObject("replica_set_id", UUID.class), rs.getString("set_name"),
                 (Long) rs.getObject("set_epoch"), rs.getString("health"), rs.getString("health_detail"),
                 rs.getBoolean("provisioned"), rs.getObject("configuration_id", UUID.class),
-                rs.getString("configuration_name"));
+                rs.getString("configuration_name"), (Long) rs.getObject("disk_used_bytes"),
+                rs.getBoolean("disk_writes_refused"));
     }
 
     /** Every member of the set takes the group (null: none); they always share one. */

@@ -23,7 +23,7 @@ record InstanceRow(UUID id, String projectId, String name, int flavorId, int fla
                    String faultDetails, OffsetDateTime faultCreated, OffsetDateTime createdAt,
                    OffsetDateTime updatedAt, UUID replicaSetId, String replicaSetName, Long replicaSetEpoch,
                    String health, String healthDetail, boolean provisioned, UUID configurationId,
-                   String configurationName) {
+                   String configurationName, Long diskUsedBytes, boolean diskWritesRefused) {
 
     boolean isReplica() {
         return replicaOf != null;

@@ -42,7 +42,12 @@ record InstanceView(UUID id, String name, String status,
     record Datastore(String type, String version, @JsonProperty("version_number") String versionNumber) {
     }
 
-    record Volume(int size) {
+    /**
+     * Trove's volume: its size in GB and, once the guest reports it, what the data files use of
+     * it (GB, as Trove's {@code used}); {@code writes_refused} (RedTrove) while they outgrew it.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Volume(int size, Double used, @JsonProperty("writes_refused") Boolean writesRefused) {
     }
 
     record Access(@JsonProperty("is_public") boolean isPublic) {
@@ -83,7 +88,9 @@ record InstanceView(UUID id, String name, String status,
                     new Ref(Integer.toString(row.flavorId()), links(row.projectId(), "flavors/" + row.flavorId())),
                     new Datastore(row.datastoreName(), row.versionName(), detail ? row.versionNumber() : null),
                     region,
-                    new Volume(row.volumeSize() != null ? row.volumeSize() : row.flavorDiskGb()),
+                    new Volume(row.volumeSize() != null ? row.volumeSize() : row.flavorDiskGb(),
+                            row.diskUsedBytes() == null ? null : row.diskUsedBytes() / (double) (1L << 30),
+                            row.diskWritesRefused() ? Boolean.TRUE : null),
                     new Access(false),
                     placed ? List.of(row.hostAddress()) : null,
                     placed ? List.of(new Address(row.hostAddress(), "private", "private")) : null,

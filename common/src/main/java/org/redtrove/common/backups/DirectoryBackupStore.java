@@ -11,7 +11,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
@@ -32,15 +31,16 @@ final class DirectoryBackupStore implements BackupStore {
     }
 
     @Override
-    public BackupFile write(String key, InputStream data) throws IOException {
+    public BackupFile write(String key, Path file) throws IOException {
         Path target = path(key);
         ensureDirectory();
         Path partial = dir.resolve("." + key + ".partial");
         Files.deleteIfExists(partial);
         Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        MessageDigest sha256 = sha256();
+        MessageDigest sha256 = BackupStore.sha256();
         long size;
-        try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE);
+        try (InputStream data = Files.newInputStream(file);
+             FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE);
              OutputStream out = new DigestOutputStream(java.nio.channels.Channels.newOutputStream(channel), sha256)) {
             size = data.transferTo(out);
             out.flush();
@@ -84,14 +84,6 @@ final class DirectoryBackupStore implements BackupStore {
             } catch (java.nio.file.FileAlreadyExistsException raced) {
                 // another process made it first
             }
-        }
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 }

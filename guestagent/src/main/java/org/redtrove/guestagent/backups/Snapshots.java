@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
@@ -70,14 +69,25 @@ public final class Snapshots {
             throw new GuestOperationException("instance " + instanceId + " could not take a snapshot: "
                     + e.getMessage(), e);
         }
-        try (InputStream in = Files.newInputStream(file)) {
-            BackupFile stored = store.write(key, in);
+        // A second name for the file Redis just wrote: a later save (a replica's full sync, say)
+        // renames a new file over dump.rdb, and the copy must be of this one.
+        Path frozen = redis.scratchFile("backup-" + key);
+        try {
+            Files.deleteIfExists(frozen);
+            Files.createLink(frozen, file);
+            BackupFile stored = store.write(key, frozen);
             log.info("instance {}: snapshot of {} bytes stored as {} in {} ms", instanceId, stored.sizeBytes(), key,
                     (System.nanoTime() - started) / 1_000_000);
             return stored;
         } catch (IOException e) {
             throw new GuestOperationException("the snapshot of instance " + instanceId
                     + " could not be written to the backup store: " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(frozen);
+            } catch (IOException e) {
+                log.warn("could not remove {}: {}", frozen, e.toString());
+            }
         }
     }
 
@@ -145,7 +155,7 @@ public final class Snapshots {
             Files.createDirectory(aofDir, PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwx------")));
             Path base = aofDir.resolve(AOF_BASE);
-            MessageDigest sha256 = sha256();
+            MessageDigest sha256 = BackupStore.sha256();
             long size;
             try (InputStream in = new DigestInputStream(store.open(backup.key()), sha256);
                  OutputStream out = Files.newOutputStream(base)) {
@@ -162,13 +172,5 @@ public final class Snapshots {
             Files.writeString(aofDir.resolve(AOF_MANIFEST), "file " + AOF_BASE + " seq 1 type b\n");
             log.info("restored backup {} ({} bytes) into {}", backup.key(), size, instanceDir.getFileName());
         };
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 }

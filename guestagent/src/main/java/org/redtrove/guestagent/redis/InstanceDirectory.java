@@ -46,9 +46,11 @@ final class InstanceDirectory {
      * @param membership  the set and epoch of the last role change applied (Prepare, Follow, BecomeMaster)
      * @param holdRestart from the last ConfigureSource: while a master, a crashed redis-server is held
      *                    for the taskmanager instead of restarted
+     * @param diskBudgetBytes from the last LimitDisk: the volume its data files are held to; null
+     *                    for none yet
      */
     record InstanceRecord(UUID id, int port, long maxmemoryBytes, String syncedWith, Membership membership,
-                          Boolean holdRestart) {
+                          Boolean holdRestart, Long diskBudgetBytes) {
 
         /** Boxed because Jackson 3 refuses a missing primitive, and older files lack it; never null. */
         InstanceRecord {
@@ -56,19 +58,23 @@ final class InstanceDirectory {
         }
 
         InstanceRecord withSyncedWith(String s) {
-            return new InstanceRecord(id, port, maxmemoryBytes, s, membership, holdRestart);
+            return new InstanceRecord(id, port, maxmemoryBytes, s, membership, holdRestart, diskBudgetBytes);
         }
 
         InstanceRecord withMembership(Membership m) {
-            return new InstanceRecord(id, port, maxmemoryBytes, syncedWith, m, holdRestart);
+            return new InstanceRecord(id, port, maxmemoryBytes, syncedWith, m, holdRestart, diskBudgetBytes);
         }
 
         InstanceRecord withHoldRestart(boolean hold) {
-            return new InstanceRecord(id, port, maxmemoryBytes, syncedWith, membership, hold);
+            return new InstanceRecord(id, port, maxmemoryBytes, syncedWith, membership, hold, diskBudgetBytes);
         }
 
         InstanceRecord withMaxmemory(long bytes) {
-            return new InstanceRecord(id, port, bytes, syncedWith, membership, holdRestart);
+            return new InstanceRecord(id, port, bytes, syncedWith, membership, holdRestart, diskBudgetBytes);
+        }
+
+        InstanceRecord withDiskBudget(long bytes) {
+            return new InstanceRecord(id, port, maxmemoryBytes, syncedWith, membership, holdRestart, bytes);
         }
     }
 
@@ -89,6 +95,24 @@ final class InstanceDirectory {
 
     Path redisConf() {
         return dir.resolve(REDIS_CONF);
+    }
+
+    /**
+     * What the instance's data files take: everything in its directory but Redis's log (the AOF
+     * and its manifest, RDB snapshots, a rewrite's or a sync's temporary files, the small configs).
+     */
+    long dataBytes() {
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(p -> !p.equals(logFile())).mapToLong(p -> {
+                try {
+                    return Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? Files.size(p) : 0;
+                } catch (IOException gone) {
+                    return 0; // renamed or removed by Redis meanwhile
+                }
+            }).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
     }
 
     /** Where BGSAVE writes (Redis's default dbfilename in the instance's dir). */

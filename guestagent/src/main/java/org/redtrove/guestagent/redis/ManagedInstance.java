@@ -74,6 +74,8 @@ final class ManagedInstance {
     private volatile RedisUsers users;
     private volatile ReplicationSettings replication;
     private volatile RedisEndpoint endpoint;
+    /** The last {@link DiskBudget} check; null while the instance has no volume. */
+    private volatile InstanceReport.Disk disk;
 
     private RedisProcess process;
     private boolean shouldRun = true;
@@ -139,6 +141,25 @@ final class ManagedInstance {
 
     RedisUsers users() {
         return users;
+    }
+
+    InstanceReport.Disk disk() {
+        return disk;
+    }
+
+    /** Holds the data files to the volume ({@link DiskBudget}); an error is reported, not thrown. */
+    void checkDisk() {
+        try {
+            disk = DiskBudget.check(this);
+        } catch (GuestOperationException e) {
+            log.debug("instance {}: disk check failed: {}", id, e.getMessage());
+        }
+    }
+
+    /** The volume's size, kept in instance.json; the next check holds the files to it. */
+    void limitDisk(long budgetBytes) {
+        updateRecord(r -> r.withDiskBudget(budgetBytes));
+        checkDisk();
     }
 
     ReplicationSettings replication() {
@@ -525,7 +546,7 @@ final class ManagedInstance {
         Fencing fencing = source == null ? null
                 : new Fencing(source.minReplicasToWrite(), source.minReplicasMaxLag(), record.holdRestart());
         return new InstanceReport(id, record.port(), state, detail, persistent, r, lastAnswered,
-                record.membership(), users.state(), fencing, held);
+                record.membership(), users.state(), fencing, held, disk);
     }
 
     /** Tells the host when state, hold or role differ from what it was last told. */

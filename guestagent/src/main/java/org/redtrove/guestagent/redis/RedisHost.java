@@ -202,7 +202,9 @@ public final class RedisHost implements AutoCloseable {
 
     private void superviseOne(ManagedInstance instance) {
         instance.superviseProcess(settings.redisServer(), Instant.now());
-        refresh(instance);
+        if (refresh(instance).state() == RedisState.RUNNING) {
+            instance.checkDisk();
+        }
     }
 
     /** Probes the instance now and folds the result into its state. */
@@ -256,7 +258,7 @@ public final class RedisHost implements AutoCloseable {
                 int port = freePort();
                 InstanceDirectory dir = new InstanceDirectory(settings.instancesDir().resolve(r.instanceId().toString()));
                 InstanceRecord record = new InstanceRecord(r.instanceId(), port, r.maxmemoryBytes(), null,
-                        r.membership(), false);
+                        r.membership(), false, null);
                 dir.create(record, settings.bindAddress(), RedisUsers.forNewInstance(r.password(),
                         r.replicationPassword()), seed);
                 instance = load(dir);
@@ -427,6 +429,13 @@ public final class RedisHost implements AutoCloseable {
         return refresh(instance);
     }
 
+    /** The instance's volume: its data files are held to it from now on ({@link DiskBudget}). */
+    public InstanceReport limitDisk(GuestRequest.LimitDisk r) {
+        ManagedInstance instance = get(r.instanceId());
+        instance.limitDisk(r.budgetBytes());
+        return refresh(instance);
+    }
+
     /** A configuration group's parameters, live and in the instance's files. */
     public InstanceReport configure(GuestRequest.Configure r) {
         ManagedInstance instance = get(r.instanceId());
@@ -545,6 +554,14 @@ public final class RedisHost implements AutoCloseable {
         }
         RedisEndpoint endpoint = instance.endpoint();
         return Optional.of(new LocalLogin(endpoint.host(), endpoint.port(), endpoint.user(), endpoint.password()));
+    }
+
+    /**
+     * A file of the agent's own beside the instance directories (the same file system, so a hard
+     * link to an instance's file works), never taken for an instance.
+     */
+    public Path scratchFile(String name) {
+        return settings.instancesDir().resolve(".scratch-" + name);
     }
 
     /** The file the instance's BGSAVE writes; empty for an instance this host does not have. */

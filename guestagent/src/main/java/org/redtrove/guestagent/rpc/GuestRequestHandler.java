@@ -80,6 +80,8 @@ public class GuestRequestHandler {
             return GuestReply.ok(redis.configure(r));
         } else if (request instanceof GuestRequest.Restart r) {
             return GuestReply.ok(redis.restart(r));
+        } else if (request instanceof GuestRequest.LimitDisk r) {
+            return GuestReply.ok(redis.limitDisk(r));
         } else if (request instanceof GuestRequest.Backup r) {
             BackupFile stored = snapshots.backup(r.instanceId(), r.key());
             return GuestReply.backup(redis.describe(r.instanceId()), stored);

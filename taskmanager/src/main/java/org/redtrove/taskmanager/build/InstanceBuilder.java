@@ -77,8 +77,19 @@ public class InstanceBuilder {
         }
         int port = reply.instance().port();
         instances.setPort(instance.id(), port);
+        limitDisk(instance, hostId);
         configure(instance, hostId);
         return port;
+    }
+
+    /** Tells the guest the instance's volume, which it holds the data files to. */
+    public void limitDisk(Instance instance, String hostId) {
+        instances.volumeBytes(instance.id()).ifPresent(bytes -> {
+            GuestReply reply = guests.call(hostId, new GuestRequest.LimitDisk(instance.id(), bytes));
+            if (!reply.isOk()) {
+                throw new JobFailedException("The guest could not apply the volume size: " + reply.error());
+            }
+        });
     }
 
     /**

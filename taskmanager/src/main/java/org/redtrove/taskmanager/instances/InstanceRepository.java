@@ -116,6 +116,17 @@ public class InstanceRepository {
                         new tools.jackson.core.type.TypeReference<java.util.Map<String, Object>>() { }));
     }
 
+    /**
+     * The instance's volume in bytes: the size it was created or resized with, else its flavor's
+     * disk; empty when neither gives one (a flavor with no disk).
+     */
+    public java.util.Optional<Long> volumeBytes(UUID id) {
+        return jdbc.sql("""
+                        select coalesce(i.volume_size, f.disk_gb) from instances i join flavors f on f.id = i.flavor_id
+                         where i.id = ?""")
+                .param(id).query(Long.class).optional().filter(gb -> gb > 0).map(gb -> gb << 30);
+    }
+
     /** A flavor's memory, as maxmemory takes it; empty for an unknown flavor. */
     public java.util.Optional<Long> flavorMemoryBytes(int flavorId) {
         return jdbc.sql("select ram_mb from flavors where id = ?").param(flavorId).query(Long.class).optional()

@@ -66,6 +66,22 @@ public class ResizeExecutor implements JobExecutor {
                 });
             }
         }
+        if (resize.volumeSizeGb() != null) {
+            // a larger volume: every guest holds the member's data files to the new size
+            long bytes = (long) resize.volumeSizeGb() << 30;
+            for (Instance member : members) {
+                if (!member.isPlaced()) {
+                    continue;
+                }
+                context.step("volume-" + member.id(), () -> {
+                    GuestReply reply = guests.call(member.hostId(), new GuestRequest.LimitDisk(member.id(), bytes));
+                    if (!reply.isOk()) {
+                        throw new JobFailedException("The guest of " + member.name() + " could not apply the new"
+                                + " volume size: " + reply.error());
+                    }
+                });
+            }
+        }
         List<UUID> ids = members.stream().map(Instance::id).toList();
         instances.resized(ids, resize.flavorId(), resize.volumeSizeGb());
         for (UUID id : ids) {
