@@ -97,6 +97,10 @@ class BackupsApiTest extends ApiTestSupport {
         // the quota counts it; the delete is a job
         JsonNode limits = get(base + "/limits", alice).json().get("limits").get(0);
         assertThat(limits.get("max_backups").asInt()).isEqualTo(50);
+        // the backups of a deleted instance are still listed by its id
+        jdbc.sql("update instances set deleted = true where id = cast(? as uuid)").param(id).update();
+        assertThat(ids(get(base + "/backups?instance_id=" + id, alice).json())).containsExactly(backupId);
+        assertThat(get(base + "/instances/" + id + "/backups", alice).status()).isEqualTo(404);
         assertThat(send("DELETE", base + "/backups/" + backupId, alice, null).status()).isEqualTo(202);
         assertThat(count("select count(*) from jobs where kind = 'DELETE_BACKUP'")).isEqualTo(1);
     }

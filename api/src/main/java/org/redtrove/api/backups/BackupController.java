@@ -52,7 +52,9 @@ class BackupController {
 
     @GetMapping("/instances/{id}/backups")
     Map<String, Object> ofInstance(AuthContext auth, @PathVariable String id, HttpServletRequest request) {
-        return Map.of("backups", service.list(auth, id, null, false, null).stream().map(b -> view(b, request)).toList());
+        String instance = service.visibleInstance(auth, id).toString(); // 404 as every instance route
+        return Map.of("backups", service.list(auth, instance, null, false, null).stream().map(b -> view(b, request))
+                .toList());
     }
 
     @GetMapping("/backups/{id}")

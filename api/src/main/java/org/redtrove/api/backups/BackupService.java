@@ -123,13 +123,25 @@ class BackupService {
         if (auth.isAdmin() && (allProjects || projectId != null)) {
             project = projectId;
         }
-        UUID instanceId = instanceReference == null ? null : instances.visible(auth, instanceReference);
+        UUID instanceId = null;
+        if (instanceReference != null) {
+            // a filter, not a lookup: the backups of a deleted instance are listed too
+            instanceId = CatalogRepository.parseUuid(instanceReference);
+            if (instanceId == null) {
+                return List.of();
+            }
+        }
         UUID datastoreId = null;
         if (datastore != null) {
             datastoreId = catalog.datastore(datastore)
                     .orElseThrow(() -> new NotFound("Datastore '" + datastore + "' cannot be found.")).id();
         }
         return backups.list(new BackupRepository.Filter(project, instanceId, datastoreId));
+    }
+
+    /** The instance's id if the caller may see it (a live one): 404 as every instance route. */
+    UUID visibleInstance(AuthContext auth, String reference) {
+        return instances.visible(auth, reference);
     }
 
     /** A backup that runs cannot be deleted (Trove's rule); a failed delete may be asked again. */
