@@ -34,8 +34,8 @@ final class DirectoryBackupStore implements BackupStore {
     public BackupFile write(String key, Path file) throws IOException {
         Path target = path(key);
         ensureDirectory();
-        Path partial = dir.resolve("." + key + ".partial");
-        Files.deleteIfExists(partial);
+        // a name of this write's own: a repeated request may write the same key at the same time
+        Path partial = dir.resolve("." + key + "." + java.util.UUID.randomUUID() + ".partial");
         Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         MessageDigest sha256 = BackupStore.sha256();
         long size;

@@ -71,9 +71,8 @@ public final class Snapshots {
         }
         // A second name for the file Redis just wrote: a later save (a replica's full sync, say)
         // renames a new file over dump.rdb, and the copy must be of this one.
-        Path frozen = redis.scratchFile("backup-" + key);
+        Path frozen = redis.scratchFile("backup-" + key + "-" + UUID.randomUUID());
         try {
-            Files.deleteIfExists(frozen);
             Files.createLink(frozen, file);
             BackupFile stored = store.write(key, frozen);
             log.info("instance {}: snapshot of {} bytes stored as {} in {} ms", instanceId, stored.sizeBytes(), key,

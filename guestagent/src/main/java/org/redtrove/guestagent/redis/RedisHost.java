@@ -59,6 +59,8 @@ public final class RedisHost implements AutoCloseable {
     private static final Duration RESTART_TIMEOUT = Duration.ofSeconds(60);
     /** Directories of a restore's data before it becomes an instance's; never a UUID, so never an instance. */
     private static final String STAGING_PREFIX = ".restore-";
+    /** The agent's own files beside the instance directories ({@link #scratchFile}). */
+    private static final String SCRATCH_PREFIX = ".scratch-";
     private static final Logger log = LoggerFactory.getLogger(RedisHost.class);
 
     private final RedisHostSettings settings;
@@ -148,7 +150,10 @@ public final class RedisHost implements AutoCloseable {
 
     private List<Path> instanceDirs() {
         try (Stream<Path> list = Files.list(settings.instancesDir())) {
-            List<Path> dirs = list.filter(Files::isDirectory).sorted().toList();
+            List<Path> entries = list.sorted().toList();
+            // a backup's link to a snapshot, left by an agent stopped during the copy
+            entries.stream().filter(p -> p.getFileName().toString().startsWith(SCRATCH_PREFIX)).forEach(RedisHost::deleteTree);
+            List<Path> dirs = entries.stream().filter(Files::isDirectory).toList();
             // a restore's copy cut off by the agent's stop: its Prepare failed, and is asked again
             dirs.stream().filter(d -> d.getFileName().toString().startsWith(STAGING_PREFIX)).forEach(RedisHost::deleteTree);
             return dirs.stream().filter(d -> !d.getFileName().toString().startsWith(STAGING_PREFIX)).toList();
@@ -561,7 +566,7 @@ public final class RedisHost implements AutoCloseable {
      * link to an instance's file works), never taken for an instance.
      */
     public Path scratchFile(String name) {
-        return settings.instancesDir().resolve(".scratch-" + name);
+        return settings.instancesDir().resolve(SCRATCH_PREFIX + name);
     }
 
     /** The file the instance's BGSAVE writes; empty for an instance this host does not have. */

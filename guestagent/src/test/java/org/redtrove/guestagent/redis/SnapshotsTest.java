@@ -108,6 +108,12 @@ class SnapshotsTest {
         assertThatThrownBy(() -> agent.prepare(fixture.prepareRequest(restored), snapshots.seed(gone)))
                 .isInstanceOf(GuestOperationException.class).hasMessageContaining("not in the backup store");
         assertNoStagingLeft();
+        // what an agent stopped during a copy leaves is removed when the next one starts
+        Files.writeString(dataDir.resolve("instances").resolve(".scratch-backup-left.rdb"), "x");
+        Files.createDirectory(dataDir.resolve("instances").resolve(".restore-" + UUID.randomUUID()));
+        agent.close();
+        agent = fixture.startAgent(true);
+        assertNoStagingLeft();
         // the same id prepares fine afterwards, empty
         agent.prepare(fixture.prepareRequest(restored));
         RedisHostFixture.await(RedisHostFixture.STARTUP, "prepared", () -> agent.describe(restored).state()
@@ -116,7 +122,8 @@ class SnapshotsTest {
 
     private void assertNoStagingLeft() throws Exception {
         try (Stream<Path> list = Files.list(dataDir.resolve("instances"))) {
-            assertThat(list.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".restore-"));
+            assertThat(list.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.startsWith(".restore-") || n.startsWith(".scratch-"));
         }
     }
 }
