@@ -57,13 +57,10 @@ public final class RedisHost implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     /** How long a restarted redis-server may take to answer again: loading its AOF included. */
     private static final Duration RESTART_TIMEOUT = Duration.ofSeconds(60);
-    /** Directories of a restore's data before it becomes an instance's; never a UUID, so never an instance. */
-    private static final String STAGING_PREFIX = ".restore-";
-    /** The agent's own files beside the instance directories ({@link #scratchFile}). */
-    private static final String SCRATCH_PREFIX = ".scratch-";
     private static final Logger log = LoggerFactory.getLogger(RedisHost.class);
 
     private final RedisHostSettings settings;
+    private final AgentFiles files;
     private final Map<UUID, ManagedInstance> instances = new ConcurrentHashMap<>();
     /** Serialises creation and removal, so two Prepares cannot pick the same port. */
     private final Object creation = new Object();
@@ -97,6 +94,7 @@ public final class RedisHost implements AutoCloseable {
 
     public RedisHost(RedisHostSettings settings) {
         this.settings = settings;
+        this.files = new AgentFiles(settings.instancesDir());
         this.pingers = new LivenessPingers(settings.livenessInterval(), settings.unresponsiveAfter(),
                 settings.selfFenceAfter());
     }
@@ -127,7 +125,7 @@ public final class RedisHost implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + settings.instancesDir(), e);
         }
-        for (Path path : instanceDirs()) {
+        for (Path path : files.instanceDirsSweepingLeftovers()) {
             InstanceDirectory dir = new InstanceDirectory(path);
             if (!dir.exists()) {
                 log.warn("ignoring {}: no {} (an unfinished Prepare)", path, InstanceDirectory.INSTANCE_JSON);
@@ -146,20 +144,6 @@ public final class RedisHost implements AutoCloseable {
         long interval = settings.superviseInterval().toMillis();
         supervisor.scheduleWithFixedDelay(this::superviseAll, interval, interval, TimeUnit.MILLISECONDS);
         pingers.start();
-    }
-
-    private List<Path> instanceDirs() {
-        try (Stream<Path> list = Files.list(settings.instancesDir())) {
-            List<Path> entries = list.sorted().toList();
-            // a backup's link to a snapshot, left by an agent stopped during the copy
-            entries.stream().filter(p -> p.getFileName().toString().startsWith(SCRATCH_PREFIX)).forEach(RedisHost::deleteTree);
-            List<Path> dirs = entries.stream().filter(Files::isDirectory).toList();
-            // a restore's copy cut off by the agent's stop: its Prepare failed, and is asked again
-            dirs.stream().filter(d -> d.getFileName().toString().startsWith(STAGING_PREFIX)).forEach(RedisHost::deleteTree);
-            return dirs.stream().filter(d -> !d.getFileName().toString().startsWith(STAGING_PREFIX)).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private ManagedInstance load(InstanceDirectory dir) {
@@ -239,11 +223,11 @@ public final class RedisHost implements AutoCloseable {
         }
         if (seed != DataSeed.NONE && !instances.containsKey(r.instanceId())) {
             // The copy can take minutes: made outside the creation lock, moved in under it.
-            Path staged = stage(r.instanceId(), seed);
+            Path staged = files.stage(r.instanceId(), seed);
             try {
-                return create(r, dir -> moveContents(staged, dir));
+                return create(r, AgentFiles.moveFrom(staged));
             } finally {
-                deleteTree(staged);
+                AgentFiles.discard(staged);
             }
         }
         return create(r, seed);
@@ -275,43 +259,6 @@ public final class RedisHost implements AutoCloseable {
             }
         }
         return refresh(instance);
-    }
-
-    /** A seed's files in a directory of their own, beside the instances' (a name no instance has). */
-    private Path stage(UUID id, DataSeed seed) {
-        Path staged = settings.instancesDir().resolve(STAGING_PREFIX + id + "-" + UUID.randomUUID());
-        try {
-            Files.createDirectory(staged, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            seed.writeInto(staged);
-            return staged;
-        } catch (IOException e) {
-            deleteTree(staged);
-            throw new GuestOperationException("could not restore the data of instance " + id + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            deleteTree(staged);
-            throw e;
-        }
-    }
-
-    private static void moveContents(Path from, Path to) throws IOException {
-        try (Stream<Path> entries = Files.list(from)) {
-            for (Path entry : entries.toList()) {
-                Files.move(entry, to.resolve(entry.getFileName()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            }
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            log.warn("could not remove {}: {}", root, e.toString());
-        }
     }
 
     /**
@@ -566,7 +513,7 @@ public final class RedisHost implements AutoCloseable {
      * link to an instance's file works), never taken for an instance.
      */
     public Path scratchFile(String name) {
-        return settings.instancesDir().resolve(SCRATCH_PREFIX + name);
+        return files.scratchFile(name);
     }
 
     /** The file the instance's BGSAVE writes; empty for an instance this host does not have. */
