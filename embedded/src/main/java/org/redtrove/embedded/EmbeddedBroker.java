@@ -90,6 +90,11 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** The broker's URL with its credentials, for Spring's spring.rabbitmq.addresses. */
     public String url() {
+        return url(address, port, password);
+    }
+
+    /** The URL a broker started with these settings will have, known before it starts. */
+    public static String url(String address, int port, String password) {
         return "amqp://" + USER + ":" + password + "@" + address + ":" + port;
     }
 

@@ -20,9 +20,10 @@ public final class DevMain {
             stops everything it started, the Redis instances included.
 
               --data-dir DIR          state: database, instances, admin-password, openrc (default .redtrove)
-              --port PORT             the Trove API and the console (default 8779)
+              --port PORT             the Trove API and the console (default 8779; 0: a free port)
               --identity-port PORT    the identity service (default 5000, or a free port if taken; 0: free)
               --sentinel-port PORT    the Sentinel-compatible endpoint (default 26379 if free, else a free port)
+              --exit-when-ready       stop again as soon as it is ready (the launcher's class-data training run)
               --help                  this text
             """;
 
@@ -30,6 +31,8 @@ public final class DevMain {
     }
 
     public static void main(String[] args) throws Exception {
+        long mainNanos = System.nanoTime();
+        boolean exitWhenReady = false;
         Path dataDir = Path.of(".redtrove");
         int port = 8779;
         int identityPort = DevOptions.IDENTITY_PORT_5000_OR_FREE;
@@ -37,11 +40,12 @@ public final class DevMain {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data-dir" -> dataDir = Path.of(value(args, ++i, "--data-dir"));
-                case "--port" -> port = parsePort(value(args, ++i, "--port"), "--port", 1);
+                case "--port" -> port = parsePort(value(args, ++i, "--port"), "--port", 0);
                 case "--identity-port" -> identityPort = parsePort(value(args, ++i, "--identity-port"),
                         "--identity-port", 0);
                 case "--sentinel-port" -> sentinelPort = parsePort(value(args, ++i, "--sentinel-port"),
                         "--sentinel-port", 0);
+                case "--exit-when-ready" -> exitWhenReady = true;
                 case "--help", "-h" -> {
                     System.out.print(USAGE);
                     return;
@@ -87,6 +91,12 @@ public final class DevMain {
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "redtrove-shutdown")); // any other exit
         System.out.printf("RedTrove is ready at %s, identity at %s (started in %.1f s). Data: %s%n", stack.apiUrl(),
                 stack.identityUrl(), (System.nanoTime() - began) / 1e9, stack.dataDir());
+        System.out.printf("Start-up: JVM before main %.1f s, %s%n", StartupPhases.jvmSecondsBeforeMain(mainNanos),
+                stack.startupPhases());
+        if (exitWhenReady) {
+            stop.run();
+            System.exit(0);
+        }
         System.out.printf("Web console at %s/console/ (log in as %s, project %s; password in %s)%n", stack.apiUrl(),
                 DevStack.ADMIN_USER, DevStack.ADMIN_PROJECT, stack.dataDir().resolve("admin-password"));
         System.out.printf("Sentinel-compatible endpoint at %s:%d (master name: the replica set's name; AUTH with"

@@ -9,6 +9,12 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.redtrove.api.ApiApplication;
 import org.redtrove.api.identity.IdentityAdmin;
 import org.redtrove.embedded.EmbeddedBroker;
@@ -20,14 +26,17 @@ import org.redtrove.taskmanager.TaskManagerApplication;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.event.ApplicationContextInitializedEvent;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Everything RedTrove needs, in this JVM: PostgreSQL and an AMQP broker (embedded unless external
- * ones are given), then the taskmanager, one guest agent and the api, each in its own Spring
- * context exactly as they run as separate services. Closing the stack stops all of it, Redis
- * instances included.
+ * ones are given), the taskmanager, one guest agent and the api, each in its own Spring context
+ * exactly as they run as separate services, started side by side where they do not need each other
+ * ({@link #startAll()}). Closing the stack stops all of it, Redis instances included.
  */
 public final class DevStack implements AutoCloseable {
 
@@ -39,6 +48,7 @@ public final class DevStack implements AutoCloseable {
     private final List<ConfigurableApplicationContext> extraGuests = new ArrayList<>();
     private final List<ConfigurableApplicationContext> extraTaskmanagers = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final StartupPhases phases = new StartupPhases();
     private FileChannel lockChannel;
     private EmbeddedDatabase database;
     private EmbeddedBroker broker;
@@ -71,6 +81,13 @@ public final class DevStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Parts that do not need each other start together: the database, the broker and the guest
+     * agent at once, then the taskmanager and the api once the database answers and the guest agent
+     * has set up logging (which two contexts must not do at once). No service connects to the broker
+     * before it is up: their lifecycles (listeners, heartbeats, the outbox relay) start behind a
+     * {@link BrokerGate}. The api and the taskmanager both run the migrations, under Flyway's lock.
+     */
     private void startAll() throws Exception {
         Path dir = options.dataDir().toAbsolutePath();
         PrivateFiles.createDirectory(dir);
@@ -82,39 +99,139 @@ public final class DevStack implements AutoCloseable {
             throw new IllegalStateException("Port " + apiPort + " on 127.0.0.1 is in use; choose another with --port.");
         }
         int requestedIdentityPort = identityPortToRequest();
-        if (options.dbUrl() != null) {
-            dbUrl = options.dbUrl();
-        } else {
-            database = EmbeddedDatabase.start(dir, Processes.freePort());
-            dbUrl = database.jdbcUrl();
-            dbUser = EmbeddedDatabase.USER;
-            dbPassword = database.password();
-        }
-        if (options.amqpUrl() != null) {
-            amqpUrl = options.amqpUrl();
-        } else {
-            brokerPort = Processes.freePort();
-            broker = startEmbeddedBroker();
-            amqpUrl = broker.url();
-        }
-        taskmanager = run(TaskManagerApplication.builder());
-        startGuestAgent();
         adminPassword = adminPassword(dir);
-        // the identity port is an argument, not a builder property: api.properties sets that key,
-        // and builder properties rank below the properties files. The operator is bootstrapped
-        // before the ports open, so that provisioning from the environment finds its project.
-        api = run(ApiApplication.builder().properties(
-                "redtrove.api.port=" + apiPort, "redtrove.api.bind-address=127.0.0.1",
-                "redtrove.identity.bootstrap.user=" + ADMIN_USER, "redtrove.identity.bootstrap.password=" + adminPassword,
-                "redtrove.identity.bootstrap.project=" + ADMIN_PROJECT),
-                "--redtrove.identity.port=" + requestedIdentityPort,
-                "--" + sentinelPortSetting());
+        ExecutorService starts = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "redtrove-start");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            startEverything(dir, requestedIdentityPort, starts);
+        } finally {
+            starts.shutdown();
+        }
         apiPort = Integer.parseInt(api.getEnvironment().getProperty("local.server.port"));
         identityPort = Integer.parseInt(api.getEnvironment().getProperty("local.identity.port"));
         sentinelPort = Integer.parseInt(api.getEnvironment().getProperty("local.sentinel.port", "-1"));
         adminProjectId = api.getBean(IdentityAdmin.class).ensureAdmin(ADMIN_USER, adminPassword, ADMIN_PROJECT);
         writeOpenrc(dir);
-        awaitHost(Duration.ofSeconds(60));
+        phases.time("guest agent registered", () -> {
+            awaitHost(Duration.ofSeconds(60));
+            return null;
+        });
+    }
+
+    private void startEverything(Path dir, int requestedIdentityPort, ExecutorService starts) throws Exception {
+        Future<EmbeddedDatabase> db = null;
+        if (options.dbUrl() != null) {
+            dbUrl = options.dbUrl();
+        } else {
+            int port = Processes.freePort();
+            db = starts.submit(() -> phases.time("database", () -> EmbeddedDatabase.start(dir, port)));
+        }
+        BrokerGate gate = new BrokerGate();
+        Future<EmbeddedBroker> mq = null;
+        if (options.amqpUrl() != null) {
+            amqpUrl = options.amqpUrl();
+            gate.open();
+        } else {
+            brokerPort = Processes.freePort();
+            amqpUrl = EmbeddedBroker.url(EmbeddedBroker.LOOPBACK, brokerPort, brokerPassword());
+            mq = starts.submit(() -> phases.time("broker", () -> {
+                try {
+                    return startEmbeddedBroker();
+                } finally {
+                    gate.open(); // also on failure: the services then fail on their own, and are stopped
+                }
+            }));
+        }
+        CountDownLatch loggingReady = new CountDownLatch(1);
+        Future<ConfigurableApplicationContext> g = starts.submit(() -> phases.time("guest agent", () -> {
+            guest = run(guestAgentBuilder().listeners(new ContextInitialized(loggingReady)).initializers(gate));
+            return guest;
+        }));
+        Started started = new Started();
+        database = started.await(db);
+        if (database != null) {
+            dbUrl = database.jdbcUrl();
+            dbUser = EmbeddedDatabase.USER;
+            dbPassword = database.password();
+        }
+        while (!loggingReady.await(20, TimeUnit.MILLISECONDS) && !g.isDone()) {
+            // a guest agent that fails early never sets up logging; its failure is reported below
+        }
+        Future<ConfigurableApplicationContext> tm = null;
+        Future<ConfigurableApplicationContext> a = null;
+        if (started.ok()) {
+            tm = starts.submit(() -> phases.time("taskmanager",
+                    () -> run(TaskManagerApplication.builder().initializers(gate))));
+            // the identity port is an argument, not a builder property: api.properties sets that key,
+            // and builder properties rank below the properties files. The operator is bootstrapped
+            // before the ports open, so that provisioning from the environment finds its project.
+            a = starts.submit(() -> phases.time("api", () -> run(ApiApplication.builder()
+                            .initializers(gate)
+                            .properties("redtrove.api.port=" + apiPort, "redtrove.api.bind-address=127.0.0.1",
+                                    "redtrove.identity.bootstrap.user=" + ADMIN_USER,
+                                    "redtrove.identity.bootstrap.password=" + adminPassword,
+                                    "redtrove.identity.bootstrap.project=" + ADMIN_PROJECT),
+                    "--redtrove.identity.port=" + requestedIdentityPort,
+                    "--" + sentinelPortSetting())));
+        }
+        broker = started.await(mq);
+        guest = started.await(g);
+        taskmanager = started.await(tm);
+        api = started.await(a);
+        started.rethrow();
+    }
+
+    /**
+     * Waits for every part started together, keeping each that started, so that a failure of one
+     * still stops the others; the first failure is thrown once all have ended.
+     */
+    private static final class Started {
+        private Exception failure;
+
+        <T> T await(Future<T> part) throws InterruptedException {
+            if (part == null) {
+                return null;
+            }
+            try {
+                return part.get();
+            } catch (ExecutionException e) {
+                Exception cause = e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
+                if (failure == null) {
+                    failure = cause;
+                } else {
+                    failure.addSuppressed(cause);
+                }
+                return null;
+            }
+        }
+
+        boolean ok() {
+            return failure == null;
+        }
+
+        void rethrow() throws Exception {
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    /** Counts down when its context has been initialized: by then Spring Boot has set up logging. */
+    private record ContextInitialized(CountDownLatch latch) implements ApplicationListener<ApplicationEvent> {
+        @Override
+        public void onApplicationEvent(ApplicationEvent event) {
+            if (event instanceof ApplicationContextInitializedEvent) {
+                latch.countDown();
+            }
+        }
+    }
+
+    /** How long each part of the start took. */
+    public StartupPhases startupPhases() {
+        return phases;
     }
 
     /**
@@ -142,11 +259,15 @@ public final class DevStack implements AutoCloseable {
 
     /** Starts the guest agent of this machine (again, after {@link #stopGuestAgent()}). */
     public void startGuestAgent() {
+        guest = run(guestAgentBuilder());
+    }
+
+    private SpringApplicationBuilder guestAgentBuilder() {
         Path dir = options.dataDir().toAbsolutePath();
-        guest = run(GuestAgentApplication.builder().properties(
+        return GuestAgentApplication.builder().properties(
                 "redtrove.guest.data-dir=" + dir.resolve("guest"),
                 "redtrove.guest.port-range=" + options.guestPortRange(),
-                "redtrove.guest.stop-redis-on-shutdown=false"));
+                "redtrove.guest.stop-redis-on-shutdown=false");
     }
 
     /**
@@ -170,8 +291,11 @@ public final class DevStack implements AutoCloseable {
 
     /** The broker's password is kept in the data dir, so a restarted broker takes the same one. */
     private EmbeddedBroker startEmbeddedBroker() throws Exception {
-        Path dir = options.dataDir().toAbsolutePath();
-        return EmbeddedBroker.start(dir.resolve("broker"), brokerPort, PrivateFiles.secret(dir.resolve("broker-password")));
+        return EmbeddedBroker.start(options.dataDir().toAbsolutePath().resolve("broker"), brokerPort, brokerPassword());
+    }
+
+    private String brokerPassword() throws IOException {
+        return PrivateFiles.secret(options.dataDir().toAbsolutePath().resolve("broker-password"));
     }
 
     /**
