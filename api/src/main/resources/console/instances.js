@@ -183,10 +183,14 @@ function jobDetails(job, names) {
   }
   for (const [k, v] of Object.entries(p)) {
     // the job's own bookkeeping (steps done, commit records) is for resuming it, not for people
-    if (k === "reason" || k === "ranking" || k === "completedSteps" || k.startsWith("result.")) {
+    // the summary repeats the replicas' own lines
+    if (k === "reason" || k === "ranking" || k === "completedSteps" || k.startsWith("result.") || k === "summary") {
       continue;
     }
-    const shown = k === "chosen" ? names.get(v) || v : typeof v === "object" ? JSON.stringify(v) : String(v);
+    const shown = k === "chosen" ? names.get(v) || v
+      : k.startsWith("replica ") && v && v.text ? `${v.text}${v.stages && v.stages.length > 1
+        ? ` (${v.stages.join(" → ")})` : ""}`
+        : typeof v === "object" ? JSON.stringify(v) : String(v);
     parts.push(h("p", { class: "progress-item" }, h("strong", {}, `${k}: `), shown));
   }
   return parts;
@@ -326,6 +330,7 @@ export function instancePage(root, id, navigate) {
     render(summary, [instance, fl.length], () => [h("h2", { id: "summary-h", class: "visually-hidden" }, "Summary"), h("dl", { class: "facts" },
       h("dt", {}, "Role"), h("dd", { id: "role" }, role(instance)),
       h("dt", {}, "Status"), h("dd", {}, badge(instance.status)),
+      instance.progress ? [h("dt", {}, "Progress"), h("dd", { id: "progress" }, instance.progress)] : null,
       h("dt", {}, "Flavor"), h("dd", {}, flavorName(fl, instance.flavor)),
       h("dt", {}, "Datastore"), h("dd", {}, instance.datastore
         ? `${instance.datastore.type} ${instance.datastore.version}` : ""),

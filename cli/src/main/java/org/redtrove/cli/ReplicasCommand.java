@@ -67,7 +67,7 @@ final class ReplicasCommand implements Callable<Integer> {
         for (JsonNode m : replication.path("members")) {
             JsonNode syncs = m.path("syncs_served");
             rows.add(List.of(Out.text(m.path("name")), Out.text(m.path("role")), Out.text(m.path("health")),
-                    Out.text(m.path("link")), Out.text(m.path("bytes_behind")),
+                    link(m), Out.text(m.path("bytes_behind")),
                     Out.text(m.path("last_io_seconds_ago")),
                     syncs.isObject() ? syncs.path("full").asLong() + "/" + syncs.path("partial_ok").asLong() + "/"
                             + syncs.path("partial_err").asLong() : "",
@@ -75,5 +75,22 @@ final class ReplicasCommand implements Callable<Integer> {
         }
         out.table(List.of("name", "role", "health", "link", "bytes behind", "seconds behind",
                 "syncs full/partial/err", "last error"), rows);
+    }
+
+    /** The link, and during a full sync what has arrived of the master's data. */
+    private static String link(JsonNode m) {
+        if (!m.path("sync_in_progress").asBoolean(false)) {
+            return Out.text(m.path("link"));
+        }
+        if (!m.has("sync_received_bytes")) {
+            return "full sync";
+        }
+        String received = mb(m.path("sync_received_bytes").asLong());
+        JsonNode total = m.path("sync_total_bytes");
+        return "full sync: " + received + (total.isNumber() ? " of " + mb(total.asLong()) : "") + " received";
+    }
+
+    private static String mb(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.0f MB", bytes / 1048576.0);
     }
 }

@@ -27,12 +27,24 @@ import java.util.List;
  *                                 agents that do not read them)
  * @param backlogFirstByte         repl_backlog_first_byte_offset: the oldest offset a PSYNC to this
  *                                 instance can continue from; -1 without a backlog (or not read)
+ * @param transfer                 replicas in a full sync only: how much of the master's data has
+ *                                 arrived; null otherwise (and from agents that do not read it)
  */
 public record ReplicationInfo(String role, String masterHost, int masterPort, boolean masterLinkUp,
                               boolean syncInProgress, long processedOffset, String replId, String replId2,
                               long secondReplOffset, long masterLastIoSecondsAgo, long millisSinceMasterIo,
                               boolean syncCompleted, List<ReplicaLink> replicas, long millisSinceMasterAnswered,
-                              SyncCounts syncs, long backlogFirstByte) {
+                              SyncCounts syncs, long backlogFirstByte, SyncTransfer transfer) {
+
+    public ReplicationInfo(String role, String masterHost, int masterPort, boolean masterLinkUp,
+                           boolean syncInProgress, long processedOffset, String replId, String replId2,
+                           long secondReplOffset, long masterLastIoSecondsAgo, long millisSinceMasterIo,
+                           boolean syncCompleted, List<ReplicaLink> replicas, long millisSinceMasterAnswered,
+                           SyncCounts syncs, long backlogFirstByte) {
+        this(role, masterHost, masterPort, masterLinkUp, syncInProgress, processedOffset, replId, replId2,
+                secondReplOffset, masterLastIoSecondsAgo, millisSinceMasterIo, syncCompleted, replicas,
+                millisSinceMasterAnswered, syncs, backlogFirstByte, null);
+    }
 
     public ReplicationInfo(String role, String masterHost, int masterPort, boolean masterLinkUp,
                            boolean syncInProgress, long processedOffset, String replId, String replId2,
@@ -40,7 +52,7 @@ public record ReplicationInfo(String role, String masterHost, int masterPort, bo
                            boolean syncCompleted, List<ReplicaLink> replicas, long millisSinceMasterAnswered) {
         this(role, masterHost, masterPort, masterLinkUp, syncInProgress, processedOffset, replId, replId2,
                 secondReplOffset, masterLastIoSecondsAgo, millisSinceMasterIo, syncCompleted, replicas,
-                millisSinceMasterAnswered, null, -1);
+                millisSinceMasterAnswered, null, -1, null);
     }
 
     /**
@@ -61,6 +73,13 @@ public record ReplicationInfo(String role, String masterHost, int masterPort, bo
         boolean sameHistory = history.equals(replId)
                 || (history.equals(replId2) && offset + 1 <= secondReplOffset);
         return sameHistory && backlogFirstByte >= 0 && offset + 1 >= backlogFirstByte;
+    }
+
+    /**
+     * INFO replication's master_sync_read_bytes and master_sync_total_bytes during a full sync; the
+     * total is -1 when the master streams its snapshot without writing it first (diskless sync).
+     */
+    public record SyncTransfer(long receivedBytes, long totalBytes) {
     }
 
     /** INFO stats' sync_full, sync_partial_ok and sync_partial_err: syncs served since Redis started. */

@@ -192,6 +192,10 @@ class ConsoleBrowserTest {
                         && r.findElement(By.cssSelector(".behind")).getText().equals("0 B");
             });
         });
+        // The attach job says where each replica is, and keeps what it went through.
+        browser.until(Duration.ofSeconds(10), d -> d.findElements(By.cssSelector("[data-job=ATTACH_REPLICAS] "
+                + ".progress-item")).stream().filter(p -> p.getText().matches("replica web-replica-[12]: in sync \\(preparing "
+                + "its redis-server → asking the master for its data → .*in sync\\)")).count() == 2);
         browser.screenshot("two-replicas-in-sync");
 
         // Promote one replica, from its own page, reached through the list.

@@ -49,7 +49,9 @@ class ReplicationLifecycleTest {
     static void startStack() throws Exception {
         // The lifecycle an operator drives: no automatic failover here (SelfHealingTest has it).
         stack = DevStack.start(DevOptions.defaults(dataDir).withApiPort(0).withIdentityPort(0)
-                .withGuestPortRange("19200-19399").withProperties("redtrove.failover.automatic=false"));
+                .withGuestPortRange("19200-19399").withProperties("redtrove.failover.automatic=false",
+                        // a test halts a job where it wants to look at it (Failpoints)
+                        "redtrove.chaos.halt-file=" + dataDir.resolve("halts")));
         trove = new TroveHttp(stack.apiUrl()).login(DevStack.ADMIN_USER, stack.adminPassword(), DevStack.ADMIN_PROJECT);
     }
 
@@ -138,6 +140,59 @@ class ReplicationLifecycleTest {
             awaitValue(replica, "after", "attach");
         }
         assertThat(pid(source)).as("the source was not restarted").isEqualTo(sourcePid);
+    }
+
+    @Test
+    void anAttachShowsWhereEachReplicaIsAndTheJobKeepsWhatItWentThrough() throws Exception {
+        String source = createActive("progress-src");
+        try (Jedis redis = redis(source)) {
+            for (int i = 0; i < 200; i++) {
+                redis.set("k" + i, "v" + i);
+            }
+        }
+        // The job halts before it asks the replica to follow its master: what it says then stays shown.
+        Path halts = dataDir.resolve("halts");
+        Files.writeString(halts, "ATTACH_REPLICAS:follow-*:before\n");
+        String replica;
+        String name;
+        try {
+            var reply = trove.trove("POST", "/instances", "{\"instance\":{\"name\":\"progress\",\"replica_of\":\""
+                    + source + "\",\"flavorRef\":\"1\"}}");
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+            replica = reply.json().get("instance").get("id").asString();
+            name = reply.json().get("instance").get("name").asString();
+            created.add(0, replica);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!view(replica).has("progress") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            JsonNode building = view(replica);
+            assertThat(building.get("status").asString()).isEqualTo("BUILD");
+            assertThat(building.path("progress").asString("")).isEqualTo("asking the master for its data");
+            assertThat(attachJob(source).get("progress").get("summary").asString())
+                    .isEqualTo(name + ": asking the master for its data");
+        } finally {
+            Files.deleteIfExists(halts);
+        }
+        trove.awaitStatus(replica, BUILD, "ACTIVE");
+        assertThat(view(replica).has("progress")).as("no job works on it any more").isFalse();
+        JsonNode progress = attachJob(source).get("progress");
+        JsonNode entry = progress.get("replica " + name);
+        assertThat(entry.get("stage").asString()).isEqualTo("in sync");
+        List<String> stages = new ArrayList<>();
+        entry.get("stages").forEach(st -> stages.add(st.asString()));
+        assertThat(stages).startsWith("preparing its redis-server", "asking the master for its data")
+                .endsWith("in sync");
+        assertThat(progress.get("summary").asString()).isEqualTo(name + ": in sync");
+    }
+
+    private static JsonNode attachJob(String source) throws Exception {
+        for (JsonNode job : trove.trove("GET", "/instances/" + source + "/jobs", null).json().get("jobs")) {
+            if ("ATTACH_REPLICAS".equals(job.get("kind").asString())) {
+                return job;
+            }
+        }
+        throw new AssertionError("no ATTACH_REPLICAS job on " + source);
     }
 
     @Test

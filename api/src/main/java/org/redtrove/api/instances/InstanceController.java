@@ -80,7 +80,8 @@ class InstanceController {
     @GetMapping("/{id}")
     Map<String, Object> show(AuthContext auth, @PathVariable String id, HttpServletRequest request) {
         InstanceRow row = service.visible(auth, id);
-        return Map.of("instance", views(auth, request).detail(row, replicasOf(row.id()), null));
+        String progress = row.hasTaskInProgress() ? jobQueries.progressOf(row.id(), row.name()).orElse(null) : null;
+        return Map.of("instance", views(auth, request).shown(row, replicasOf(row.id()), progress));
     }
 
     /** 200 with the detail view (plus the password, the only time it is shown) of the new instance. */

@@ -13,7 +13,9 @@ import org.redtrove.api.web.Times;
  * value would be null are left out: the clients crash on a null replica_of, replicas, datastore,
  * volume, flavor or access. The detail view (show, create, /detail) adds the time stamps, the
  * datastore's version_number, the fault and RedTrove's {@code is_provisioned} (the api's
- * environment owns the instance, so it may not be renamed, detached or deleted).
+ * environment owns the instance, so it may not be renamed, detached or deleted); the show view adds
+ * RedTrove's {@code progress} while a job works on the instance and says where it is (a replica's
+ * full sync: the bytes received so far).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record InstanceView(UUID id, String name, String status,
@@ -26,7 +28,7 @@ record InstanceView(UUID id, String name, String status,
                     String created, String updated,
                     @JsonProperty("service_status_updated") String serviceStatusUpdated,
                     Fault fault, @JsonProperty("is_provisioned") Boolean isProvisioned, String password,
-                    Configuration configuration) {
+                    Configuration configuration, String progress) {
 
     /** The attached configuration group, as Trove shows it (views.py: id, name, links). */
     record Configuration(String id, String name, List<Link> links) {
@@ -71,14 +73,20 @@ record InstanceView(UUID id, String name, String status,
     record Builder(String baseUrl, String region, AuthContext auth, SentinelDirections.Address sentinel) {
 
         InstanceView list(InstanceRow row, List<UUID> replicaIds) {
-            return build(row, replicaIds, false, null);
+            return build(row, replicaIds, false, null, null);
         }
 
         InstanceView detail(InstanceRow row, List<UUID> replicaIds, String password) {
-            return build(row, replicaIds, true, password);
+            return build(row, replicaIds, true, password, null);
         }
 
-        private InstanceView build(InstanceRow row, List<UUID> replicaIds, boolean detail, String password) {
+        /** @param progress what the running job says of the instance, or null */
+        InstanceView shown(InstanceRow row, List<UUID> replicaIds, String progress) {
+            return build(row, replicaIds, true, null, progress);
+        }
+
+        private InstanceView build(InstanceRow row, List<UUID> replicaIds, boolean detail, String password,
+                                   String progress) {
             boolean placed = row.hostAddress() != null;
             return new InstanceView(
                     row.id(), row.name(),
@@ -112,7 +120,8 @@ record InstanceView(UUID id, String name, String status,
                     password,
                     detail && row.configurationId() != null ? new Configuration(row.configurationId().toString(),
                             row.configurationName(), links(row.projectId(), "configurations/" + row.configurationId()))
-                            : null);
+                            : null,
+                    progress);
         }
 
         /** A job's fault first; else, for a member the supervisor finds unwell, why. */

@@ -2,6 +2,7 @@ package org.redtrove.api.jobs;
 
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.redtrove.api.web.Times;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -18,6 +19,22 @@ public class JobQueries {
     public JobQueries(JdbcClient jdbc, JsonMapper mapper) {
         this.jdbc = jdbc;
         this.mapper = mapper;
+    }
+
+    /**
+     * What the newest unfinished job that works on the instance says of it: its own entry (a
+     * replica of an attach job: {@code replica <name>}) or else the job's summary line. Empty when
+     * no such job says anything.
+     */
+    public Optional<String> progressOf(UUID instanceId, String name) {
+        return jdbc.sql("""
+                        select coalesce(progress -> ('replica ' || :name) ->> 'text', progress ->> 'summary')
+                        from jobs
+                        where state in ('QUEUED', 'RUNNING')
+                          and (instance_id = :id or params -> 'instanceIds' @> jsonb_build_array(cast(:idText as text)))
+                        order by created_at desc limit 1""")
+                .param("name", name).param("id", instanceId).param("idText", instanceId.toString())
+                .query(String.class).list().stream().filter(java.util.Objects::nonNull).findFirst();
     }
 
     /** The jobs that target the instance, newest first. */

@@ -63,7 +63,8 @@ class ReplicaSetController {
     /**
      * The native replication of a set, member by member, from each member's latest report: the
      * master's offset and the syncs it served; each replica's link, how far behind it is in bytes,
-     * when it last heard from its master, whether a sync runs, and what is wrong with it.
+     * when it last heard from its master, whether a sync runs (and how much of the master's data it
+     * has received so far), and what is wrong with it.
      */
     @GetMapping("/{nameOrId}/replication")
     Map<String, Object> replication(AuthContext auth, @PathVariable String nameOrId) {
@@ -97,6 +98,12 @@ class ReplicaSetController {
                         } else {
                             m.put("link", info.path("masterLinkUp").asBoolean(false) ? "up" : "down");
                             m.put("sync_in_progress", info.path("syncInProgress").asBoolean(false));
+                            JsonNode transfer = info.path("transfer");
+                            if (transfer.isObject()) {
+                                m.put("sync_received_bytes", transfer.path("receivedBytes").asLong());
+                                long total = transfer.path("totalBytes").asLong(-1);
+                                m.put("sync_total_bytes", total < 0 ? null : total);
+                            }
                             m.put("sync_completed", info.path("syncCompleted").asBoolean(false));
                             long io = info.path("millisSinceMasterIo").asLong(-1);
                             m.put("last_io_seconds_ago", io < 0 ? null : Math.round(io / 100.0) / 10.0);

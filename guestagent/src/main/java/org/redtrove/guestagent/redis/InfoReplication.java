@@ -63,7 +63,11 @@ public final class InfoReplication {
                 List.copyOf(replicas),
                 -1,
                 syncs,
-                "1".equals(f.get("repl_backlog_active")) ? number(f, "repl_backlog_first_byte_offset", -1) : -1);
+                "1".equals(f.get("repl_backlog_active")) ? number(f, "repl_backlog_first_byte_offset", -1) : -1,
+                replica && "1".equals(f.get("master_sync_in_progress")) && f.containsKey("master_sync_read_bytes")
+                        ? new ReplicationInfo.SyncTransfer(number(f, "master_sync_read_bytes", 0),
+                                number(f, "master_sync_total_bytes", -1))
+                        : null);
     }
 
     /** The instance's own offset in its replication history, whatever its role. */

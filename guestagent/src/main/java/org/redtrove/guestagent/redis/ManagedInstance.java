@@ -540,7 +540,8 @@ final class ManagedInstance {
             long since = masterAnswers.millisSinceAnswered(System.currentTimeMillis());
             r = new ReplicationInfo(r.role(), r.masterHost(), r.masterPort(), r.masterLinkUp(), r.syncInProgress(),
                     r.processedOffset(), r.replId(), r.replId2(), r.secondReplOffset(), r.masterLastIoSecondsAgo(),
-                    r.millisSinceMasterIo(), r.syncCompleted(), r.replicas(), since, r.syncs(), r.backlogFirstByte());
+                    r.millisSinceMasterIo(), r.syncCompleted(), r.replicas(), since, r.syncs(), r.backlogFirstByte(),
+                    r.transfer());
         }
         ReplicationSettings.Source source = replication.source();
         Fencing fencing = source == null ? null

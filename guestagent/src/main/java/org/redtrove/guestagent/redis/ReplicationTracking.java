@@ -84,6 +84,6 @@ final class ReplicationTracking {
         return new ReplicationInfo(r.role(), r.masterHost(), r.masterPort(), r.masterLinkUp(),
                 r.syncInProgress(), r.processedOffset(), r.replId(), r.replId2(), r.secondReplOffset(),
                 r.masterLastIoSecondsAgo(), millisSinceMasterIo, synced, r.replicas(), r.millisSinceMasterAnswered(),
-                r.syncs(), r.backlogFirstByte());
+                r.syncs(), r.backlogFirstByte(), r.transfer());
     }
 }

@@ -115,6 +115,22 @@ class ReplicationTrackingTest {
     }
 
     @Test
+    void aFullSyncSaysHowMuchHasArrivedAndTheTrackedInfoKeepsIt() {
+        ReplicationTracking tracking = new ReplicationTracking("10.0.0.5:17001", false, remembered::add);
+        // as Redis 7 reports a diskless transfer: the total is not known beforehand
+        String syncing = REPLICA_LINK_UP.replace("master_sync_in_progress:0", """
+                master_sync_in_progress:1\r
+                master_sync_total_bytes:-1\r
+                master_sync_read_bytes:7340032\r
+                master_sync_left_bytes:-7340033\r
+                master_sync_perc:-0.00\r
+                master_sync_last_io_seconds_ago:0""").replace("master_link_status:up", "master_link_status:down");
+        ReplicationInfo info = tracking.observe(InfoReplication.parse(syncing), 0, 0);
+        assertThat(info.transfer()).isEqualTo(new ReplicationInfo.SyncTransfer(7_340_032, -1));
+        assertThat(InfoReplication.parse(REPLICA_LINK_UP).transfer()).as("no sync, no transfer").isNull();
+    }
+
+    @Test
     void replicationFileRoundTripsAndQuotesThePassword() {
         ReplicationSettings settings = new ReplicationSettings(new ReplicationSettings.Source(false, 2, 1, 3),
                 new ReplicationSettings.Upstream("10.0.0.5", 17001, "redtrove-replica", "p \"w\\d"));

@@ -88,10 +88,11 @@ public class AttachReplicasExecutor implements JobExecutor {
         }
         List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         Set<UUID> inSync = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AttachProgress progress = new AttachProgress(context);
         try {
             guests.runParallel(pending.stream().<Runnable>map(replica -> () -> {
                 try {
-                    attach(context, replica, source);
+                    attach(context, progress, replica, source);
                     inSync.add(replica.id());
                 } catch (RuntimeException e) {
                     if (JobRunner.isDatabaseLoss(e)) {
@@ -99,6 +100,7 @@ public class AttachReplicasExecutor implements JobExecutor {
                     }
                     String message = e.getMessage() == null ? e.toString() : e.getMessage();
                     failures.add(replica.id() + ": " + message);
+                    progress.stage(replica, "failed: " + message);
                     instances.setFault(replica.id(), TaskStatus.BUILDING_ERROR_REPLICA, message);
                     instances.setServerStatus(replica.id(), ServerStatus.ERROR);
                     log.warn("Replica {} of {} could not be attached: {}", replica.id(), source.id(), message);
@@ -125,28 +127,32 @@ public class AttachReplicasExecutor implements JobExecutor {
      * named after it, so a resumed job neither places a replica twice nor repeats what its guest
      * already did.
      */
-    private void attach(JobContext context, Instance replica, Instance source) {
+    private void attach(JobContext context, AttachProgress progress, Instance replica, Instance source) {
         String hostId = context.step("place-" + replica.id(), String.class,
                 () -> builder.placeOrKeep(replica, Set.of(source.hostId())));
+        progress.stage(replica, "preparing its redis-server");
         context.step("prepare-" + replica.id(), () -> builder.prepare(instances.get(replica.id()), hostId));
         Instance placed = instances.get(replica.id());
         builder.awaitRunning(placed, properties.buildTimeout());
         ReplicaSet set = sets.get(source.replicaSetId());
+        progress.stage(replica, "asking the master for its data");
         context.step("follow-" + replica.id(), () -> guests.follow(placed, instances.get(set.masterId()),
                 set.membership(), sets.replicationPassword(set.id())));
         // The source's offset now: every write acknowledged before the attach is below it.
         long target = guests.describe(source).replication().processedOffset();
-        awaitInSync(placed, target);
+        awaitInSync(progress, placed, target);
+        progress.stage(replica, "in sync");
         instances.markActive(replica.id());
         log.info("Replica {} of {} is in sync at offset >= {}", replica.id(), source.id(), target);
     }
 
-    private void awaitInSync(Instance replica, long target) {
+    private void awaitInSync(AttachProgress progress, Instance replica, long target) {
         long deadline = System.nanoTime() + replication.syncTimeout().toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
             InstanceReport report = guests.describe(replica);
             ReplicationInfo info = report.replication();
+            progress.syncing(replica, info, target);
             if (info != null && info.isReplica() && info.masterLinkUp() && !info.syncInProgress()
                     && info.processedOffset() >= target) {
                 return;
