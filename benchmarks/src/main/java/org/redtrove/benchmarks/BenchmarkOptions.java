@@ -7,10 +7,11 @@ import java.util.Set;
 
 /** The command line of {@code benchmarks/run} (documented at the top of that script). */
 record BenchmarkOptions(Path jar, Set<Part> parts, Path out, boolean keepData, int dataMb, int promotes,
-                        FailoverBenchmark.Options failover, ReplicationTaskBenchmark.Options tasks, int copyKeys) {
+                        FailoverBenchmark.Options failover, ReplicationTaskBenchmark.Options tasks, int copyKeys,
+                        int startupRuns) {
 
     /** The parts of the benchmark; {@code --only} picks some (comma-separated), all run without it. */
-    enum Part { SKELETON, REPLICATION, FAILOVER, TASKS, COPY }
+    enum Part { STARTUP, SKELETON, REPLICATION, FAILOVER, TASKS, COPY }
 
     static BenchmarkOptions parse(String[] args) {
         Path jar = Path.of("deploy/target/redtrove.jar");
@@ -26,6 +27,7 @@ record BenchmarkOptions(Path jar, Set<Part> parts, Path out, boolean keepData, i
         int taskSeconds = 20;
         int outageSeconds = 60;
         int copyKeys = 1_000_000;
+        int startupRuns = 5;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--jar" -> jar = Path.of(args[++i]);
@@ -46,6 +48,7 @@ record BenchmarkOptions(Path jar, Set<Part> parts, Path out, boolean keepData, i
                 case "--task-seconds" -> taskSeconds = Integer.parseInt(args[++i]);
                 case "--outage-seconds" -> outageSeconds = Integer.parseInt(args[++i]);
                 case "--copy-keys" -> copyKeys = Integer.parseInt(args[++i]);
+                case "--startup-runs" -> startupRuns = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -57,10 +60,42 @@ record BenchmarkOptions(Path jar, Set<Part> parts, Path out, boolean keepData, i
         }
         return new BenchmarkOptions(jar, parts, out, keepData, dataMb, promotes,
                 new FailoverBenchmark.Options(runs, stallMinutes, sentinelDefaultRuns, promoteRuns),
-                new ReplicationTaskBenchmark.Options(taskSeconds, outageSeconds), copyKeys);
+                new ReplicationTaskBenchmark.Options(taskSeconds, outageSeconds), copyKeys, startupRuns);
     }
 
     boolean runs(Part part) {
         return parts.contains(part);
+    }
+
+    /**
+     * What each part chosen is expected to take, from earlier runs on 2 cores: the start-up part
+     * about 13 s a round, the replication part about 30 s plus 0.2 s a MB and 10 s a promote, the
+     * failover part its setup, stalls and runs, the tasks part its loads and outage, the copy part
+     * about 100 µs a key.
+     */
+    java.util.List<Progress.Planned> plan() {
+        java.util.List<Progress.Planned> plan = new java.util.ArrayList<>();
+        if (runs(Part.STARTUP)) {
+            plan.add(new Progress.Planned("startup (" + startupRuns + " of each start)", 20 + startupRuns * 13.0));
+        }
+        if (runs(Part.SKELETON)) {
+            plan.add(new Progress.Planned("skeleton", 25));
+        }
+        if (runs(Part.REPLICATION)) {
+            plan.add(new Progress.Planned("replication (" + dataMb + " MB, " + promotes + " promotes)",
+                    30 + dataMb * 0.2 + promotes * 10.0));
+        }
+        if (runs(Part.FAILOVER)) {
+            FailoverBenchmark.Options f = failover;
+            plan.add(new Progress.Planned("failover", 60 + f.stallMinutes() * 60.0 + f.sentinelDefaultRuns() * 3 * 35.0
+                    + f.runs() * 6 * 10.0 + f.promoteRuns() * 3 * 26.0));
+        }
+        if (runs(Part.TASKS)) {
+            plan.add(new Progress.Planned("tasks", 100 + tasks.taskSeconds() * 4.0 + tasks.outageSeconds()));
+        }
+        if (runs(Part.COPY)) {
+            plan.add(new Progress.Planned("copy (" + copyKeys + " keys)", 20 + copyKeys * 1e-4));
+        }
+        return plan;
     }
 }

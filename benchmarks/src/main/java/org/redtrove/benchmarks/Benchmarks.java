@@ -48,16 +48,32 @@ public final class Benchmarks {
         Path work = Files.createTempDirectory("redtrove-bench");
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("startedAt", Instant.now().toString());
-        results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "redis", redisVersion()));
+        results.put("machine", Machine.describe(redisVersion()));
+        results.put("command", "benchmarks/run " + String.join(" ", args));
         List<String[]> table = new ArrayList<>();
+        Progress.plan(options.plan());
         try {
+            try (var phase = Progress.phase("prepare: the launcher builds, unpacks and archives what is missing")) {
+                Progress.line("done in %.1f s", DevModeProcess.prepare(options.jar(), work));
+            }
+            if (options.runs(Part.STARTUP)) {
+                try (var phase = Progress.phase("startup: " + options.startupRuns() + " starts on fresh data dirs, "
+                        + options.startupRuns() + " restarts, " + options.startupRuns() + " of the floor")) {
+                    Map<String, Object> startup = StartupBenchmark.run(options.jar(), work.resolve("startup"),
+                            options.startupRuns());
+                    results.put("startup", startup);
+                    startupRows(table, startup);
+                }
+            }
             if (options.runs(Part.SKELETON) || options.runs(Part.REPLICATION)) {
                 try (DevModeProcess dev = new DevModeProcess(options.jar(), work.resolve("dev"))) {
                     TroveApi api = new TroveApi(dev.url());
                     api.login("admin", dev.adminPassword(), "admin");
                     Benchmarks b = new Benchmarks(api, dev, work, results, table);
                     if (options.runs(Part.SKELETON)) {
-                        b.skeleton();
+                        try (var phase = Progress.phase("skeleton: 10 creates on a fresh dev mode")) {
+                            b.skeleton();
+                        }
                     }
                     if (options.runs(Part.REPLICATION)) {
                         b.replication(options.dataMb(), options.promotes());
@@ -65,17 +81,25 @@ public final class Benchmarks {
                 }
             }
             if (options.runs(Part.FAILOVER)) {
-                results.put("failover", FailoverBenchmark.run(work.resolve("failover"), options.failover(),
-                        options.out().resolveSibling("failover-redtrove-processes.log")));
+                try (var phase = Progress.phase("failover: RedTrove beside Redis Sentinel")) {
+                    results.put("failover", FailoverBenchmark.run(work.resolve("failover"), options.failover(),
+                            options.out().resolveSibling("failover-redtrove-processes.log")));
+                }
             }
             if (options.runs(Part.TASKS)) {
-                results.put("tasks", ReplicationTaskBenchmark.run(options.jar(), work.resolve("tasks"), options.tasks(),
-                        options.out()));
+                try (var phase = Progress.phase("tasks: replication tasks beside native replication")) {
+                    results.put("tasks", ReplicationTaskBenchmark.run(options.jar(), work.resolve("tasks"),
+                            options.tasks(), options.out()));
+                }
             }
             if (options.runs(Part.COPY)) {
-                results.put("copy", CopyBenchmark.run(options.jar(), work.resolve("copy"), options.copyKeys(),
-                        options.out()));
+                try (var phase = Progress.phase("copy: redtrove cp beside a raw loop")) {
+                    results.put("copy", CopyBenchmark.run(options.jar(), work.resolve("copy"), options.copyKeys(),
+                            options.out()));
+                }
             }
+            results.put("table", table.stream().map(r -> Map.of("measure", r[0], "redtrove", r[1], "beside", r[2],
+                    "goal", r[3])).toList());
             report(table, results, options.out());
         } finally {
             if (options.keepData()) {
@@ -90,6 +114,25 @@ public final class Benchmarks {
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void startupRows(List<String[]> table, Map<String, Object> startup) {
+        Map<String, Object> fresh = (Map<String, Object>) startup.get("freshSeconds");
+        Map<String, Object> restart = (Map<String, Object>) startup.get("restartSeconds");
+        Map<String, Object> floor = (Map<String, Object>) startup.get("floorSeconds");
+        int runs = (Integer) startup.get("runs");
+        String floorText = "floor (bare java -jar, one-controller Spring Boot app): " + floor.get("median") + " s";
+        table.add(new String[] {"dev mode, fresh data dir → ready (median of " + runs + ")", fresh.get("median") + " s",
+                floorText, "≤ 8 s"});
+        table.add(new String[] {"dev mode, restart, same data dir → ready (median of " + runs + ")",
+                restart.get("median") + " s", "parts: " + parts((Map<String, Double>) restart.get("partsOfTheMedianStart")),
+                "≤ 5 s"});
+    }
+
+    private static String parts(Map<String, Double> parts) {
+        return parts.entrySet().stream().map(e -> e.getKey() + " " + e.getValue() + " s")
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** Issue 2 figures: cold start, create → ACTIVE, memory of the dev-mode JVM with 10 instances. */
@@ -123,7 +166,8 @@ public final class Benchmarks {
         api.awaitActive(Duration.ofSeconds(60), masterId);
         int masterPort = api.show(masterId).get("port").asInt();
         long usedBytes;
-        try (Jedis m = jedis(masterPort, password)) {
+        try (var phase = Progress.phase("replication: loading " + dataMb + " MB into a redis.large master");
+             Jedis m = jedis(masterPort, password)) {
             fill(m, dataMb);
             usedBytes = Long.parseLong(info(m, "memory", "used_memory"));
         }
@@ -134,7 +178,8 @@ public final class Benchmarks {
         RawRedis rawA = new RawRedis(work.resolve("raw-a"), password);
         RawRedis rawB = new RawRedis(work.resolve("raw-b"), password);
         awaitQuiet(List.of(masterPort), password);
-        try (Jedis m = jedis(masterPort, password)) {
+        try (var phase = Progress.phase("replication: the baseline, the same full sync to 2 replicas by hand");
+             Jedis m = jedis(masterPort, password)) {
             m.configSet("repl-diskless-sync-delay", "5");
             m.configSet("repl-diskless-sync-max-replicas", "2");
             long target = Long.parseLong(info(m, "replication", "master_repl_offset"));
@@ -142,8 +187,9 @@ public final class Benchmarks {
             try (Jedis a = rawA.jedis(); Jedis b = rawB.jedis()) {
                 a.replicaof("127.0.0.1", masterPort);
                 b.replicaof("127.0.0.1", masterPort);
-                awaitInSync(a, target);
-                awaitInSync(b, target);
+                Progress.Ticker ticker = Progress.ticker();
+                awaitInSync(a, target, () -> ticker.maybe("by hand: %s received", received(a)));
+                awaitInSync(b, target, () -> ticker.maybe("by hand: %s received", received(b)));
             }
             rawSeconds = (System.nanoTime() - t0) / 1e9;
             m.configSet("repl-diskless-sync-delay", "0");
@@ -157,12 +203,19 @@ public final class Benchmarks {
         }
         awaitQuiet(List.of(masterPort, rawA.port, rawB.port), password);
 
+        Progress.Phase attach = Progress.phase("replication: attach 2 replicas through the API");
         long t0 = System.nanoTime();
         String lastReplica = api.create("{\"instance\":{\"name\":\"bench-replica\",\"replica_of\":\"" + masterId
                 + "\",\"replica_count\":2}}").get("id").asString();
         List<String> replicas = api.replicas(masterId);
-        api.awaitActive(Duration.ofMinutes(30), Duration.ofMillis(250), replicas.toArray(String[]::new));
+        Progress.Ticker ticker = Progress.ticker();
+        api.awaitActive(Duration.ofMinutes(30), Duration.ofMillis(250), () -> {
+            if (ticker.due()) {
+                Progress.line("attach: %s", attachProgress(masterId));
+            }
+        }, replicas.toArray(String[]::new));
         double attachSeconds = (System.nanoTime() - t0) / 1e9;
+        attach.close();
         results.put("attach2Replicas", Map.of("redtroveSeconds", round(attachSeconds), "rawSyncSeconds",
                 round(rawSeconds), "ratio", Math.round(attachSeconds / rawSeconds * 100) / 100.0, "goalRatio", 1.1,
                 "lastReplica", lastReplica));
@@ -173,17 +226,23 @@ public final class Benchmarks {
         // Promote under a steady write load, then Redis's own FAILOVER on a hand-made pair of the same data.
         List<String> members = new ArrayList<>(List.of(masterId));
         members.addAll(replicas);
-        promote(members, password, rounds);
+        try (var phase = Progress.phase("replication: " + rounds + " promotes under a write load")) {
+            promote(members, password, rounds);
+        }
         try (Jedis a = rawA.jedis(); Jedis b = rawB.jedis()) {
             long target = Long.parseLong(info(a, "replication", "master_repl_offset"));
             b.replicaof("127.0.0.1", rawA.port);
             awaitInSync(b, target);
         }
         awaitQuiet(List.of(rawA.port, rawB.port), password);
-        failover(rawA, rawB, password, rounds);
+        try (var phase = Progress.phase("replication: " + rounds + " Redis FAILOVERs by hand, the same load")) {
+            failover(rawA, rawB, password, rounds);
+        }
         rawA.close();
         rawB.close();
-        eject(members, password);
+        try (var phase = Progress.phase("replication: eject a SIGSTOPped master")) {
+            eject(members, password);
+        }
     }
 
     private void promote(List<String> members, String password, int rounds) throws Exception {
@@ -210,6 +269,7 @@ public final class Benchmarks {
                 awaitRole(candidate, true);
                 Thread.sleep(300);
                 gaps.add(load.maxGapMillis());
+                Progress.line("promote: round %d of %d: longest write gap %.1f ms", i + 1, rounds, load.maxGapMillis());
                 JsonNode job = api.call("GET", "/instances/" + candidate + "/jobs", null).body().get("jobs").get(0);
                 JsonNode pause = job.get("progress").get("writePauseMillis");
                 if (pause != null) {
@@ -261,6 +321,8 @@ public final class Benchmarks {
                 }
                 Thread.sleep(300);
                 gaps.add(load.maxGapMillis());
+                Progress.line("Redis FAILOVER: round %d of %d: longest write gap %.1f ms", i + 1, rounds,
+                        load.maxGapMillis());
                 RawRedis t = master;
                 master = replica;
                 replica = t;
@@ -359,7 +421,11 @@ public final class Benchmarks {
         byte[] value = new byte[1000];
         long keys = dataMb * 1024L;
         Pipeline p = m.pipelined();
+        Progress.Ticker ticker = Progress.ticker();
         for (long k = 0; k < keys; k++) {
+            if (k % 1024 == 0) {
+                ticker.maybe("loading data: %d of %d MB written", k / 1024, dataMb);
+            }
             for (int i = 0; i < value.length; i++) {
                 value[i] = (byte) ('a' + random.nextInt(26));
             }
@@ -373,8 +439,14 @@ public final class Benchmarks {
     }
 
     static void awaitInSync(Jedis replica, long target) throws InterruptedException {
+        awaitInSync(replica, target, () -> { });
+    }
+
+    /** @param meanwhile called between polls (a progress line) */
+    static void awaitInSync(Jedis replica, long target, Runnable meanwhile) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
         while (System.nanoTime() < deadline) {
+            meanwhile.run();
             String info = replica.info("replication");
             if (info.contains("master_link_status:up") && info.contains("master_sync_in_progress:0")
                     && Long.parseLong(field(info, "slave_repl_offset")) >= target) {
@@ -494,19 +566,41 @@ public final class Benchmarks {
         table.add(new String[] {what, value, beside, goal});
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 10) / 10.0;
     }
 
     private static String fmt(double v, String unit) {
         return String.format("%.1f%s%s", v, unit.isEmpty() ? "" : " ", unit);
+    }
+
+    /** What a replica has received of its full sync so far, from its own INFO. */
+    private static String received(Jedis replica) {
+        String info = replica.info("replication");
+        if (!info.contains("master_sync_in_progress:1")) {
+            return "all (loaded), catching up";
+        }
+        return info.contains("master_sync_read_bytes:")
+                ? mb(Long.parseLong(field(info, "master_sync_read_bytes"))) : "nothing yet";
+    }
+
+    /** The attach job's progress, as the api shows it (GET /instances/{id}/jobs). */
+    private String attachProgress(String masterId) throws Exception {
+        JsonNode jobs = api.call("GET", "/instances/" + masterId + "/jobs", null).body().get("jobs");
+        for (JsonNode job : jobs) {
+            if ("ATTACH_REPLICAS".equals(job.get("kind").asString())) {
+                JsonNode summary = job.path("progress").path("summary");
+                return summary.isMissingNode() ? "step " + job.path("step").asString("") : summary.asString();
+            }
+        }
+        return "no attach job yet";
     }
 
     private static String mb(long bytes) {

@@ -9,8 +9,15 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** `redtrove dev` as a child process, exactly as a user starts it. */
+/**
+ * `deploy/redtrove dev` as a child process, exactly as a user starts it: through the launcher, so
+ * with its unpacked jar and class-data archive (made by {@link #prepare} before anything is timed).
+ * A jar other than the launcher's own is run as REDTROVE_JAR, as it is.
+ */
 final class DevModeProcess implements AutoCloseable {
+
+    static final Path LAUNCHER = Path.of("deploy/redtrove");
+    private static final Path LAUNCHERS_JAR = Path.of("deploy/target/redtrove.jar");
 
     final Process process;
     final Path dataDir;
@@ -19,14 +26,17 @@ final class DevModeProcess implements AutoCloseable {
     private final List<String> output = new CopyOnWriteArrayList<>();
 
     DevModeProcess(Path jar, Path dataDir) throws Exception {
+        this(jar, dataDir, List.of());
+    }
+
+    /** @param more more options of {@code redtrove dev} */
+    DevModeProcess(Path jar, Path dataDir, List<String> more) throws Exception {
         this.dataDir = dataDir;
         try (ServerSocket s = new ServerSocket(0)) {
             this.port = s.getLocalPort();
         }
         long began = System.nanoTime();
-        process = new ProcessBuilder("java", "-XX:+UseSerialGC", "-Xss512k", "-XX:MaxRAM=2g", "-jar",
-                jar.toString(), "dev", "--data-dir", dataDir.toString(), "--port", String.valueOf(port))
-                .redirectErrorStream(true).start();
+        process = launcher(jar, dataDir, port, more).redirectErrorStream(true).start();
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream()))) {
                 for (String line; (line = in.readLine()) != null; ) {
@@ -48,6 +58,58 @@ final class DevModeProcess implements AutoCloseable {
             Thread.sleep(20);
         }
         coldStartSeconds = (System.nanoTime() - began) / 1e9;
+    }
+
+    /**
+     * Runs the launcher once on a throw-away data dir, so that whatever it does once per build
+     * (build, unpack, record the class-data archive) is done before any start is timed.
+     * @return how long that took, in seconds
+     */
+    static double prepare(Path jar, Path work) throws Exception {
+        long began = System.nanoTime();
+        // the launcher says on standard error what it builds and records; the services' log is left out
+        Process p = launcher(jar, work.resolve("prepare"), 0, List.of("--exit-when-ready"))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("the launcher's preparing run did not end within 10 minutes");
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException("the launcher's preparing run failed (exit code " + p.exitValue() + ")");
+        }
+        return (System.nanoTime() - began) / 1e9;
+    }
+
+    private static ProcessBuilder launcher(Path jar, Path dataDir, int port, List<String> more) {
+        List<String> command = new java.util.ArrayList<>(List.of(LAUNCHER.toString(), "dev", "--data-dir",
+                dataDir.toString(), "--port", String.valueOf(port), "--identity-port", "0", "--sentinel-port", "0"));
+        command.addAll(more);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().remove("REDTROVE_JAR");
+        if (!jar.toAbsolutePath().normalize().equals(LAUNCHERS_JAR.toAbsolutePath().normalize())) {
+            builder.environment().put("REDTROVE_JAR", jar.toAbsolutePath().toString());
+        }
+        return builder;
+    }
+
+    /** The {@code Start-up:} line's parts (seconds), in its order; empty before it is printed. */
+    java.util.Map<String, Double> startupPhases() {
+        java.util.Map<String, Double> phases = new java.util.LinkedHashMap<>();
+        for (String line : output) {
+            int at = line.indexOf("Start-up: ");
+            if (at < 0) {
+                continue;
+            }
+            for (String part : line.substring(at + "Start-up: ".length()).split(", ")) {
+                int space = part.lastIndexOf(' ', part.length() - 3);
+                if (space > 0 && part.endsWith(" s")) {
+                    phases.put(part.substring(0, space), Double.parseDouble(part.substring(space + 1,
+                            part.length() - 2)));
+                }
+            }
+        }
+        return phases;
     }
 
     String url() {

@@ -87,8 +87,18 @@ final class TroveApi {
      * authenticated request served by the same machine that does the work being measured.
      */
     void awaitActive(Duration timeout, Duration every, String... ids) throws Exception {
+        awaitActive(timeout, every, () -> { }, ids);
+    }
+
+    /** A check between polls, such as a progress line. */
+    interface Meanwhile {
+        void run() throws Exception;
+    }
+
+    void awaitActive(Duration timeout, Duration every, Meanwhile meanwhile, String... ids) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
+            meanwhile.run();
             boolean all = true;
             for (String id : ids) {
                 String status = show(id).get("status").asString();
