@@ -54,7 +54,7 @@ public final class Benchmarks {
         Progress.plan(options.plan());
         try {
             try (var phase = Progress.phase("prepare: the launcher builds, unpacks and archives what is missing")) {
-                Progress.line("done in %.1f s", DevModeProcess.prepare(options.jar(), work));
+                results.put("prepareSeconds", round(DevModeProcess.prepare(options.jar(), work)));
             }
             if (options.runs(Part.STARTUP)) {
                 try (var phase = Progress.phase("startup: " + options.startupRuns() + " starts on fresh data dirs, "
@@ -66,7 +66,10 @@ public final class Benchmarks {
                 }
             }
             if (options.runs(Part.SKELETON) || options.runs(Part.REPLICATION)) {
-                try (DevModeProcess dev = new DevModeProcess(options.jar(), work.resolve("dev"))) {
+                // The eject below is measured from its request: the set's own automatic failover,
+                // which would take the stopped master first, is the failover part's to measure.
+                try (DevModeProcess dev = new DevModeProcess(options.jar(), work.resolve("dev"), List.of(),
+                        Map.of("REDTROVE_FAILOVER_AUTOMATIC", "false"))) {
                     TroveApi api = new TroveApi(dev.url());
                     api.login("admin", dev.adminPassword(), "admin");
                     Benchmarks b = new Benchmarks(api, dev, work, results, table);
@@ -138,7 +141,7 @@ public final class Benchmarks {
     /** Issue 2 figures: cold start, create → ACTIVE, memory of the dev-mode JVM with 10 instances. */
     private void skeleton() throws Exception {
         results.put("devModeColdStartSeconds", round(dev.coldStartSeconds));
-        row("dev mode cold start to ready", fmt(dev.coldStartSeconds, "s"), "", "");
+        row("dev mode, fresh data dir → ready (this run's own start)", fmt(dev.coldStartSeconds, "s"), "", "");
         List<Double> createMillis = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -152,7 +155,7 @@ public final class Benchmarks {
         results.put("createToActiveMillis", Map.of("median", round(median(createMillis)), "max",
                 round(Collections.max(createMillis)), "samples", createMillis.stream().map(Benchmarks::round).toList()));
         results.put("devModeRssMibWith10Instances", rss);
-        row("create -> ACTIVE (median of 10)", fmt(median(createMillis), "ms"), "", "");
+        row("create → ACTIVE (median of 10)", fmt(median(createMillis), "ms"), "", "");
         row("dev-mode JVM resident memory, 10 instances", rss + " MiB", "", "");
         for (String id : ids) {
             api.call("DELETE", "/instances/" + id, null);
@@ -174,12 +177,17 @@ public final class Benchmarks {
         results.put("dataSet", Map.of("requestedMb", dataMb, "usedMemoryBytes", usedBytes));
 
         // Baseline: the same data fully synced to two replicas by hand, with the same master settings.
+        // Tenants may not configure or replicate from their Redis: the baseline logs in as the guest
+        // agent does (its password is in the instance's redis.conf) and adds a user of its own that
+        // may sync, as RawRedis's replicas log in to their masters.
         double rawSeconds;
         RawRedis rawA = new RawRedis(work.resolve("raw-a"), password);
         RawRedis rawB = new RawRedis(work.resolve("raw-b"), password);
         awaitQuiet(List.of(masterPort), password);
         try (var phase = Progress.phase("replication: the baseline, the same full sync to 2 replicas by hand");
-             Jedis m = jedis(masterPort, password)) {
+             Jedis m = org.redtrove.deploy.AgentAccess.connect(org.redtrove.deploy.AgentAccess.instanceDir(
+                     dev.dataDir.resolve("guest"), masterId), masterPort)) {
+            RawRedis.allowSync(m, password);
             m.configSet("repl-diskless-sync-delay", "5");
             m.configSet("repl-diskless-sync-max-replicas", "2");
             long target = Long.parseLong(info(m, "replication", "master_repl_offset"));
@@ -194,6 +202,7 @@ public final class Benchmarks {
             rawSeconds = (System.nanoTime() - t0) / 1e9;
             m.configSet("repl-diskless-sync-delay", "0");
             m.configSet("repl-diskless-sync-max-replicas", "0");
+            m.aclDelUser(RawRedis.SYNC_USER);
         }
         // The hand-made replicas leave the master (keeping their data for the FAILOVER baseline)
         // and finish their post-sync AOF rewrite before RedTrove is measured.
@@ -374,11 +383,17 @@ public final class Benchmarks {
             try {
                 outer:
                 while (System.nanoTime() < deadline) {
-                    for (Jedis j : probes) {
+                    for (int i = 0; i < probes.size(); i++) {
                         try {
-                            j.set("bench:eject", "written");
+                            probes.get(i).set("bench:eject", "written");
                             ejectMillis = (System.nanoTime() - accepted) / 1e6;
                             break outer;
+                        } catch (redis.clients.jedis.exceptions.JedisConnectionException closed) {
+                            // a role change closes the tenants' connections: a client connects again
+                            probes.get(i).close();
+                            probes.set(i, new Jedis(new redis.clients.jedis.HostAndPort("127.0.0.1", ports.get(i)),
+                                    redis.clients.jedis.DefaultJedisClientConfig.builder().password(password)
+                                            .timeoutMillis(30_000).build()));
                         } catch (RuntimeException notYet) {
                             // still a read-only replica
                         }

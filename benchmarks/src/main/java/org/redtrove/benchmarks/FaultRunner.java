@@ -146,7 +146,10 @@ final class FaultRunner {
         }
     }
 
+    /** Signals a process; one that is gone already (its agent replaced it) is left alone. */
     static void signal(String signal, long pid) throws Exception {
-        new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
+        if (ProcessHandle.of(pid).isPresent()) {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
+        }
     }
 }

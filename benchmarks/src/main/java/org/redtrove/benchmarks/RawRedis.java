@@ -27,13 +27,15 @@ final class RawRedis implements AutoCloseable {
         Files.createDirectories(dir);
         String binary = RedisBinary.locate("", dir).path().toString(); // the agent's: PATH's, else the bundled one
         process = new ProcessBuilder(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--dir", dir.toString(), "--requirepass", password, "--masterauth", password, "--appendonly", "yes",
+                "--dir", dir.toString(), "--requirepass", password, "--masteruser", SYNC_USER, "--masterauth", password,
+                "--appendonly", "yes",
                 "--save", "", "--repl-diskless-sync-delay", "0", "--logfile", dir.resolve("redis.log").toString()))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
             try (Jedis j = jedis()) {
                 j.ping();
+                allowSync(j, password);
                 return;
             } catch (RuntimeException e) {
                 if (System.nanoTime() > deadline) {
@@ -42,6 +44,17 @@ final class RawRedis implements AutoCloseable {
                 Thread.sleep(20);
             }
         }
+    }
+
+    /** The user a RawRedis replica logs in to its master as. */
+    static final String SYNC_USER = "bench-sync";
+
+    /**
+     * Lets RawRedis replicas sync from this server: a user of their own, with the commands a
+     * replica sends and nothing else (RedTrove's instances give tenants no such right).
+     */
+    static void allowSync(Jedis server, String password) {
+        server.aclSetUser(SYNC_USER, "on", ">" + password, "+psync", "+sync", "+replconf", "+ping");
     }
 
     /** The redis-server's own process id (it is started directly, not through a shell). */
