@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 /**
  * Creates the first operator of a separately deployed api when {@code redtrove.identity.bootstrap.*}
  * is configured: without it, a fresh installation would have nobody who could log in. Dev mode
- * does the same through {@link IdentityAdmin} directly. It runs once every bean is made and before
+ * sets these properties too. It runs once every bean is made and before
  * the ports open (the database is migrated by then), so the first login never meets an api that
  * answers but does not know its operator yet.
  */

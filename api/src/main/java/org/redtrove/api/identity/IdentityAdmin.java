@@ -45,6 +45,11 @@ public class IdentityAdmin {
         return projectId;
     }
 
+    /** The id of a project of the default domain, if it exists; no password is checked or hashed. */
+    public java.util.Optional<String> projectId(String project) {
+        return repository.projectByName(project, DOMAIN).map(IdentityRepository.Project::id);
+    }
+
     /** Keystone's id style: a UUID's hex without dashes. */
     static String newId() {
         return UUID.randomUUID().toString().replace("-", "");

@@ -113,7 +113,10 @@ public final class DevStack implements AutoCloseable {
         apiPort = Integer.parseInt(api.getEnvironment().getProperty("local.server.port"));
         identityPort = Integer.parseInt(api.getEnvironment().getProperty("local.identity.port"));
         sentinelPort = Integer.parseInt(api.getEnvironment().getProperty("local.sentinel.port", "-1"));
-        adminProjectId = api.getBean(IdentityAdmin.class).ensureAdmin(ADMIN_USER, adminPassword, ADMIN_PROJECT);
+        // the api's BootstrapAdmin made the operator before its ports opened (the properties above);
+        // a second ensureAdmin would only check the password's bcrypt hash once more
+        adminProjectId = api.getBean(IdentityAdmin.class).projectId(ADMIN_PROJECT).orElseThrow(
+                () -> new IllegalStateException("the api did not bootstrap project " + ADMIN_PROJECT));
         writeOpenrc(dir);
         phases.time("guest agent registered", () -> {
             awaitHost(Duration.ofSeconds(60));
