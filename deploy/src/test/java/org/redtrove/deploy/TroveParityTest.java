@@ -324,7 +324,11 @@ class TroveParityTest {
         // read from the replica: it forked for the snapshot, the master did not
         assertThat(rdbSaves(replica)).isEqualTo(replicaSaves + 1);
         assertThat(rdbSaves(master)).isEqualTo(masterSaves);
-        assertThat(probe.awaitJob(master, "BACKUP", BUILD).get("progress").get("source").asString()).isEqualTo(replica);
+        JsonNode job = probe.awaitJob(master, "BACKUP", BUILD);
+        assertThat(job.get("progress").get("source").asString()).isEqualTo(replica);
+        assertThat(job.get("progress").get("summary").asString())
+                .matches("stored [0-9]+\\.[0-9] MB from " + java.util.regex.Pattern.quote(probe.view(replica)
+                        .get("name").asString()));
         // what the store holds is what the row says
         Path file = stack.dataDir().resolve("backups").resolve(backupId + ".rdb");
         byte[] bytes = java.nio.file.Files.readAllBytes(file);

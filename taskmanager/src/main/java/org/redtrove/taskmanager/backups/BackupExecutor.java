@@ -70,12 +70,16 @@ public class BackupExecutor implements JobExecutor {
         backups.storeKey(backupId, key);
         backups.building(backupId, source.id());
         context.progress("source", source.id().toString());
+        context.progress("summary", "snapshot and copy to the backup store, on "
+                + (source.id().equals(requested.id()) ? "the instance itself" : "its replica " + source.name()));
         GuestReply reply = guests.callOnce(source.hostId(), new GuestRequest.Backup(source.id(), key), callTimeout);
         if (!reply.isOk()) {
             throw new JobFailedException("The guest could not take the backup: " + reply.error());
         }
         backups.completed(backupId, reply.backup(), store.location(key));
         context.progress("size_bytes", reply.backup().sizeBytes());
+        context.progress("summary", String.format(java.util.Locale.ROOT, "stored %.1f MB from %s",
+                reply.backup().sizeBytes() / 1048576.0, source.name()));
         instances.setTaskIf(requested.id(), TaskStatus.BACKING_UP, TaskStatus.NONE);
     }
 
