@@ -17,7 +17,8 @@ final class Machine {
         m.put("memoryGib", memoryGib());
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        m.put("redis", redisVersion);
+        java.util.regex.Matcher v = java.util.regex.Pattern.compile("v=([0-9.]+)").matcher(redisVersion);
+        m.put("redis", v.find() ? v.group(1) : redisVersion);
         m.put("loadAverageAtStart", loadAverage());
         return m;
     }

@@ -36,19 +36,24 @@ final class Progress {
         System.out.printf(Locale.ROOT, "   [%s] %s%n", clock(), String.format(Locale.ROOT, format, args));
     }
 
-    /** Progress lines of a long wait: {@link #maybe} prints one when a few seconds have passed. */
+    /**
+     * Progress lines of a long wait: {@link #maybe} prints one at once, then again each time a few
+     * seconds have passed.
+     */
     static Ticker ticker() {
         return new Ticker();
     }
 
     static final class Ticker {
-        private long last = System.nanoTime();
+        private long last;
+        private boolean first = true;
 
         boolean due() {
             long now = System.nanoTime();
-            if (now - last < EVERY_NANOS) {
+            if (!first && now - last < EVERY_NANOS) {
                 return false;
             }
+            first = false;
             last = now;
             return true;
         }

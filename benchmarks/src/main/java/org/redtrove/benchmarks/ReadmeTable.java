@@ -6,10 +6,11 @@ import java.nio.file.StandardCopyOption;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code benchmarks/readme-table [JSON]}: writes the README's first benchmark table from a run's JSON
- * (default {@code benchmarks/results/latest.json}), between its two markers, with the run's date,
- * command and machine, and keeps that JSON as {@code benchmarks/readme.json} beside it, so the
+ * {@code benchmarks/readme-table [JSON [README]]}: writes the README's first benchmark table from a
+ * run's JSON (default {@code benchmarks/results/latest.json}), between its two markers, with the
+ * run's date, command and machine, and keeps that JSON as {@code benchmarks/readme.json}, so the
  * table can always be traced to what the program measured. Nothing in the table is typed by hand.
+ * Given another README (a copy, as the acceptance script does), it writes only that one.
  */
 public final class ReadmeTable {
 
@@ -22,7 +23,8 @@ public final class ReadmeTable {
 
     public static void main(String[] args) throws Exception {
         Path json = Path.of(args.length > 0 ? args[0] : "benchmarks/results/latest.json");
-        Path readme = Path.of("README.md");
+        Path readme = Path.of(args.length > 1 ? args[1] : "README.md");
+        boolean ours = readme.toAbsolutePath().normalize().equals(Path.of("README.md").toAbsolutePath().normalize());
         JsonNode run = TroveApi.JSON.readTree(Files.readString(json));
         String text = Files.readString(readme);
         int begin = text.indexOf(BEGIN);
@@ -33,10 +35,10 @@ public final class ReadmeTable {
         String updated = text.substring(0, begin) + BEGIN + "\n" + table(run) + END + text.substring(end + END.length());
         Files.writeString(readme, updated);
         Path kept = Path.of("benchmarks/readme.json");
-        if (!json.toAbsolutePath().normalize().equals(kept.toAbsolutePath().normalize())) {
+        if (ours && !json.toAbsolutePath().normalize().equals(kept.toAbsolutePath().normalize())) {
             Files.copy(json, kept, StandardCopyOption.REPLACE_EXISTING);
         }
-        System.out.println("README.md's benchmark table now shows " + json + " (kept as " + kept + ")");
+        System.out.println(readme + "'s benchmark table now shows " + json + (ours ? " (kept as " + kept + ")" : ""));
     }
 
     static String table(JsonNode run) {

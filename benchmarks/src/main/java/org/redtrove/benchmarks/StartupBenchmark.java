@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * (the api answers and the guest agent has registered), on a fresh data dir and again on the same
  * one, each the median of several; beside the floor, a bare {@code java -jar} of a one-controller
  * Spring Boot web app ({@code benchmarks/startup-floor}) from spawn to its port listening, with the
- * same JVM options. Each start's own account of its parts ({@code Start-up:}) is kept with it.
+ * same JVM options as the launcher gives dev mode. Each start's own account of its parts ({@code Start-up:}) is kept with it.
  */
 final class StartupBenchmark {
 
@@ -30,7 +30,7 @@ final class StartupBenchmark {
         Path last = null;
         for (int i = 1; i <= runs; i++) {
             last = work.resolve("fresh-" + i);
-            try (DevModeProcess dev = new DevModeProcess(jar, last)) {
+            try (DevModeProcess dev = DevModeProcess.asUsersRunIt(jar, last)) {
                 fresh.add(dev.coldStartSeconds);
                 freshPhases.add(dev.startupPhases());
                 Progress.line("fresh data dir, start %d of %d: ready in %.2f s (%s)", i, runs, dev.coldStartSeconds,
@@ -40,7 +40,7 @@ final class StartupBenchmark {
         List<Double> restart = new ArrayList<>();
         List<Map<String, Double>> restartPhases = new ArrayList<>();
         for (int i = 1; i <= runs; i++) {
-            try (DevModeProcess dev = new DevModeProcess(jar, last)) {
+            try (DevModeProcess dev = DevModeProcess.asUsersRunIt(jar, last)) {
                 restart.add(dev.coldStartSeconds);
                 restartPhases.add(dev.startupPhases());
                 Progress.line("same data dir, restart %d of %d: ready in %.2f s (%s)", i, runs, dev.coldStartSeconds,
@@ -79,7 +79,8 @@ final class StartupBenchmark {
     /** Spawn to FLOOR READY of the floor app, then stopped. */
     private static double floor() throws Exception {
         long began = System.nanoTime();
-        Process p = new ProcessBuilder("java", "-XX:+UseSerialGC", "-Xss512k", "-XX:MaxRAM=2g", "-jar",
+        Process p = new ProcessBuilder("java", "-XX:+UseSerialGC", "-Xss512k", "-XX:MaxRAM=2g",
+                "-XX:TieredStopAtLevel=1", "-jar",
                 FLOOR_JAR.toString(), "--server.port=0", "--server.address=127.0.0.1")
                 .redirectErrorStream(true).start();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
