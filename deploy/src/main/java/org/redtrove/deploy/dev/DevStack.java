@@ -150,7 +150,7 @@ public final class DevStack implements AutoCloseable {
         }
         CountDownLatch loggingReady = new CountDownLatch(1);
         Future<ConfigurableApplicationContext> g = starts.submit(() -> phases.time("guest agent", () -> {
-            guest = run(guestAgentBuilder().listeners(new ContextInitialized(loggingReady)).initializers(gate));
+            guest = runGuest(guestAgentBuilder().listeners(new ContextInitialized(loggingReady)).initializers(gate));
             return guest;
         }));
         Started started = new Started();
@@ -262,7 +262,7 @@ public final class DevStack implements AutoCloseable {
 
     /** Starts the guest agent of this machine (again, after {@link #stopGuestAgent()}). */
     public void startGuestAgent() {
-        guest = run(guestAgentBuilder());
+        guest = runGuest(guestAgentBuilder());
     }
 
     private SpringApplicationBuilder guestAgentBuilder() {
@@ -315,7 +315,7 @@ public final class DevStack implements AutoCloseable {
      */
     public ConfigurableApplicationContext startExtraGuestAgent(String hostId, String portRange,
                                                                boolean stopRedisOnShutdown) {
-        ConfigurableApplicationContext extra = run(GuestAgentApplication.builder().properties(
+        ConfigurableApplicationContext extra = runGuest(GuestAgentApplication.builder().properties(
                 "redtrove.guest.data-dir=" + extraGuestDataDir(hostId),
                 "redtrove.guest.host-id=" + hostId,
                 "redtrove.guest.host-name=" + hostId,
@@ -347,16 +347,30 @@ public final class DevStack implements AutoCloseable {
         }
     }
 
-    /** Passwords go in as properties of this JVM, never on a command line another user could read. */
+    /**
+     * Starts a service that uses the database. Passwords go in as properties of this JVM, never on
+     * a command line another user could read.
+     */
     private ConfigurableApplicationContext run(SpringApplicationBuilder builder, String... args) {
+        return run(builder, true, args);
+    }
+
+    /** A guest agent holds no database credentials, as a separate one does not; and it may start before they exist. */
+    private ConfigurableApplicationContext runGuest(SpringApplicationBuilder builder) {
+        return run(builder, false);
+    }
+
+    private ConfigurableApplicationContext run(SpringApplicationBuilder builder, boolean database, String... args) {
         List<String> properties = new ArrayList<>(List.of(
-                "redtrove.db.url=" + dbUrl,
                 "redtrove.amqp.url=" + amqpUrl,
                 "redtrove.amqp.prefix=" + options.amqpPrefix(),
                 "redtrove.secrets.key-file=" + options.dataDir().toAbsolutePath().resolve("secret.key"),
                 // one backup store for the taskmanager and every guest agent of this machine
                 "redtrove.backups.dir=" + options.dataDir().toAbsolutePath().resolve("backups")));
-        if (dbPassword != null) {
+        if (database) {
+            properties.add("redtrove.db.url=" + dbUrl);
+        }
+        if (database && dbPassword != null) {
             properties.add("redtrove.db.user=" + dbUser);
             properties.add("redtrove.db.password=" + dbPassword);
         }
