@@ -25,27 +25,13 @@ final class StartupBenchmark {
 
     static Map<String, Object> run(Path jar, Path work, int runs) throws Exception {
         Map<String, Object> results = new LinkedHashMap<>();
-        List<Double> fresh = new ArrayList<>();
-        List<Map<String, Double>> freshPhases = new ArrayList<>();
-        Path last = null;
+        Starts fresh = new Starts();
         for (int i = 1; i <= runs; i++) {
-            last = work.resolve("fresh-" + i);
-            try (DevModeProcess dev = DevModeProcess.asUsersRunIt(jar, last)) {
-                fresh.add(dev.coldStartSeconds);
-                freshPhases.add(dev.startupPhases());
-                Progress.line("fresh data dir, start %d of %d: ready in %.2f s (%s)", i, runs, dev.coldStartSeconds,
-                        dev.startupPhases());
-            }
+            fresh.start(jar, work.resolve("fresh-" + i), "fresh data dir, start " + i + " of " + runs);
         }
-        List<Double> restart = new ArrayList<>();
-        List<Map<String, Double>> restartPhases = new ArrayList<>();
+        Starts restart = new Starts();
         for (int i = 1; i <= runs; i++) {
-            try (DevModeProcess dev = DevModeProcess.asUsersRunIt(jar, last)) {
-                restart.add(dev.coldStartSeconds);
-                restartPhases.add(dev.startupPhases());
-                Progress.line("same data dir, restart %d of %d: ready in %.2f s (%s)", i, runs, dev.coldStartSeconds,
-                        dev.startupPhases());
-            }
+            restart.start(jar, work.resolve("fresh-" + runs), "same data dir, restart " + i + " of " + runs);
         }
         List<Double> floor = new ArrayList<>();
         for (int i = 1; i <= runs; i++) {
@@ -53,11 +39,25 @@ final class StartupBenchmark {
             Progress.line("floor, start %d of %d: %.2f s", i, runs, floor.get(floor.size() - 1));
         }
         results.put("runs", runs);
-        results.put("freshSeconds", summary(fresh, freshPhases));
-        results.put("restartSeconds", summary(restart, restartPhases));
+        results.put("freshSeconds", summary(fresh.seconds, fresh.phases));
+        results.put("restartSeconds", summary(restart.seconds, restart.phases));
         results.put("floorSeconds", summary(floor, null));
         results.put("goal", "fresh ≤ 8 s, restart ≤ 5 s (medians)");
         return results;
+    }
+
+    /** Starts of one kind: how long each took to be ready, and its own account of its parts. */
+    private static final class Starts {
+        final List<Double> seconds = new ArrayList<>();
+        final List<Map<String, Double>> phases = new ArrayList<>();
+
+        void start(Path jar, Path dataDir, String label) throws Exception {
+            try (DevModeProcess dev = DevModeProcess.asUsersRunIt(jar, dataDir)) {
+                seconds.add(dev.coldStartSeconds);
+                phases.add(dev.startupPhases());
+                Progress.line("%s: ready in %.2f s (%s)", label, dev.coldStartSeconds, dev.startupPhases());
+            }
+        }
     }
 
     private static Map<String, Object> summary(List<Double> samples, List<Map<String, Double>> phases) {
