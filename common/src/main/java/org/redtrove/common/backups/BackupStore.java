@@ -43,7 +43,15 @@ public interface BackupStore {
         String kind = property.apply("redtrove.backups.store");
         if (kind == null || kind.isBlank() || kind.equals("directory")) {
             String dir = property.apply("redtrove.backups.dir");
-            return inDirectory(Path.of(dir == null || dir.isBlank() ? "./backups" : dir));
+            DirectoryBackupStore store = new DirectoryBackupStore(Path.of(dir == null || dir.isBlank() ? "./backups" : dir));
+            try {
+                store.sweepStalePartials(java.time.Instant.now().minus(DirectoryBackupStore.STALE));
+            } catch (IOException e) {
+                // the store still works for what it can reach; its backups will say what it cannot
+                System.getLogger(BackupStore.class.getName()).log(System.Logger.Level.WARNING,
+                        "Could not look for unfinished backup files in " + dir + ": " + e.getMessage());
+            }
+            return store;
         }
         if (kind.equals("s3")) {
             return new S3BackupStore(S3Settings.from(property));

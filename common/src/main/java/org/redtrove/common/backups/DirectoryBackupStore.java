@@ -17,12 +17,18 @@ import java.util.regex.Pattern;
 /**
  * Backups as files of one directory, readable by their owner only: tenants' data is in them. A
  * write goes to a hidden partial file, is flushed to disk and then renamed, so a crash leaves
- * either the old object or the new one, never half of one.
+ * either the old object or the new one, never half of one; the partial file a crash leaves behind
+ * is removed by the next process that opens the store once it has not been written for an hour
+ * ({@link #sweepStalePartials}).
  */
 final class DirectoryBackupStore implements BackupStore {
 
     /** Keys are names RedTrove makes; anything with a path in it is refused. */
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,200}");
+    /** A write's partial file: {@code .<key>.<uuid>.partial}. */
+    private static final Pattern PARTIAL = Pattern.compile("\\.[A-Za-z0-9][A-Za-z0-9._-]{0,200}\\.[0-9a-f-]{36}\\.partial");
+    /** A partial file not written for this long belongs to a write that will never finish. */
+    static final java.time.Duration STALE = java.time.Duration.ofHours(1);
 
     private final Path dir;
 
@@ -66,6 +72,29 @@ final class DirectoryBackupStore implements BackupStore {
     @Override
     public String location(String key) {
         return path(key).toUri().toString();
+    }
+
+    /**
+     * Removes the partial files of writes that ended without finishing (their process died): those
+     * not modified since {@code before}. A write in progress modifies its file all along, so it is
+     * never taken for one. The store's directory may not exist yet.
+     *
+     * @return the partial files removed
+     */
+    int sweepStalePartials(java.time.Instant before) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (PARTIAL.matcher(p.getFileName().toString()).matches()
+                        && Files.getLastModifiedTime(p).toInstant().isBefore(before) && Files.deleteIfExists(p)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
     }
 
     private Path path(String key) {
