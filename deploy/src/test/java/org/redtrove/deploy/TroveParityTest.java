@@ -35,7 +35,9 @@ class TroveParityTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = DevStack.start(DevOptions.defaults(dataDir).withApiPort(0).withGuestPortRange("19550-19599"));
+        stack = DevStack.start(DevOptions.defaults(dataDir).withApiPort(0).withGuestPortRange("19550-19599")
+                // DiskBudgets looks for instances not held to their volume every half second here
+                .withProperties("redtrove.taskmanager.disk-budget-check=500ms"));
         trove = new TroveHttp(stack.apiUrl()).login(DevStack.ADMIN_USER, stack.adminPassword(), DevStack.ADMIN_PROJECT);
         probe = new SetProbe(trove);
         sets = new TenantSets(trove, BUILD);
@@ -116,6 +118,24 @@ class TroveParityTest {
         assertThat(shrink.status()).isEqualTo(400);
         assertThat(message(shrink)).isEqualTo("The new volume 'size' must be larger than the current volume size of '3'.");
         assertThat(action(master, "{\"resize\":{\"volume\":{\"size\":0}}}").status()).isEqualTo(400);
+    }
+
+    @Test
+    void anInstanceWhoseGuestHoldsItToNoVolumeIsHeldToItsVolumeAgain() throws Exception {
+        String id = sets.createActive("unlimited");
+        var host = stack.guestAgent().getBean(org.redtrove.guestagent.redis.RedisHost.class);
+        java.util.UUID uuid = java.util.UUID.fromString(id);
+        assertThat(host.describe(uuid).disk().budgetBytes()).isEqualTo(1L << 30);
+        // as an instance from before volumes were limits: its guest holds it to nothing
+        host.limitDisk(new org.redtrove.common.GuestRequest.LimitDisk(uuid, 0));
+        assertThat(host.describe(uuid).disk()).isNull();
+        // the taskmanager notices in the heartbeats and sends the volume (flavor 1's 1 GB disk)
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while ((host.describe(uuid).disk() == null) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(host.describe(uuid).disk()).as("held to its volume again").isNotNull();
+        assertThat(host.describe(uuid).disk().budgetBytes()).isEqualTo(1L << 30);
     }
 
     @Test
