@@ -162,10 +162,13 @@ class ReplicationLifecycleTest {
             replica = reply.json().get("instance").get("id").asString();
             name = reply.json().get("instance").get("name").asString();
             created.add(0, replica);
+            // it says "preparing its redis-server" first, then the stage it halts in, which stays
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!view(replica).has("progress") && System.nanoTime() < deadline) {
+            while (!view(replica).path("progress").asString("").equals("asking the master for its data")
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
+            Thread.sleep(500);
             JsonNode building = view(replica);
             assertThat(building.get("status").asString()).isEqualTo("BUILD");
             assertThat(building.path("progress").asString("")).isEqualTo("asking the master for its data");
