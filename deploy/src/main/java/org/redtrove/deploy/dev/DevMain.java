@@ -13,6 +13,7 @@ public final class DevMain {
 
     private static final String USAGE = """
             Usage: redtrove dev [--data-dir DIR] [--port PORT] [--identity-port PORT] [--sentinel-port PORT]
+                                [--exit-when-ready]
 
             Runs all of RedTrove on this machine: the api (Trove API, identity, web console, Sentinel
             endpoint), the taskmanager and a guest agent, with an embedded PostgreSQL and AMQP broker
