@@ -47,7 +47,7 @@ final class DevModeProcess implements AutoCloseable {
      * @param env  settings as environment variables ({@code REDTROVE_FAILOVER_AUTOMATIC=false}), as
      *             a user would give them
      */
-    DevModeProcess(Path jar, Path dataDir, List<String> more, java.util.Map<String, String> env) throws Exception {
+    DevModeProcess(Path jar, Path dataDir, List<String> more, Map<String, String> env) throws Exception {
         this.dataDir = dataDir;
         try (ServerSocket s = new ServerSocket(0)) {
             this.port = s.getLocalPort();
@@ -117,8 +117,8 @@ final class DevModeProcess implements AutoCloseable {
     }
 
     /** The {@code Start-up:} line's parts (seconds), in its order; empty before it is printed. */
-    java.util.Map<String, Double> startupPhases() {
-        java.util.Map<String, Double> phases = new java.util.LinkedHashMap<>();
+    Map<String, Double> startupPhases() {
+        Map<String, Double> phases = new java.util.LinkedHashMap<>();
         for (String line : output) {
             int at = line.indexOf("Start-up: ");
             if (at < 0) {
