@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -26,9 +25,6 @@ import org.redtrove.taskmanager.TaskManagerApplication;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.context.event.ApplicationContextInitializedEvent;
-import org.springframework.context.ApplicationEvent;
-import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -149,11 +145,9 @@ public final class DevStack implements AutoCloseable {
             }));
         }
         CountDownLatch loggingReady = new CountDownLatch(1);
-        Future<ConfigurableApplicationContext> g = starts.submit(() -> phases.time("guest agent", () -> {
-            guest = runGuest(guestAgentBuilder().listeners(new ContextInitialized(loggingReady)).initializers(gate));
-            return guest;
-        }));
-        Started started = new Started();
+        Future<ConfigurableApplicationContext> g = starts.submit(() -> phases.time("guest agent",
+                () -> runGuest(guestAgentBuilder().listeners(new ContextInitialized(loggingReady)).initializers(gate))));
+        StartedTogether started = new StartedTogether();
         database = started.await(db);
         if (database != null) {
             dbUrl = database.jdbcUrl();
@@ -185,51 +179,6 @@ public final class DevStack implements AutoCloseable {
         taskmanager = started.await(tm);
         api = started.await(a);
         started.rethrow();
-    }
-
-    /**
-     * Waits for every part started together, keeping each that started, so that a failure of one
-     * still stops the others; the first failure is thrown once all have ended.
-     */
-    private static final class Started {
-        private Exception failure;
-
-        <T> T await(Future<T> part) throws InterruptedException {
-            if (part == null) {
-                return null;
-            }
-            try {
-                return part.get();
-            } catch (ExecutionException e) {
-                Exception cause = e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
-                if (failure == null) {
-                    failure = cause;
-                } else {
-                    failure.addSuppressed(cause);
-                }
-                return null;
-            }
-        }
-
-        boolean ok() {
-            return failure == null;
-        }
-
-        void rethrow() throws Exception {
-            if (failure != null) {
-                throw failure;
-            }
-        }
-    }
-
-    /** Counts down when its context has been initialized: by then Spring Boot has set up logging. */
-    private record ContextInitialized(CountDownLatch latch) implements ApplicationListener<ApplicationEvent> {
-        @Override
-        public void onApplicationEvent(ApplicationEvent event) {
-            if (event instanceof ApplicationContextInitializedEvent) {
-                latch.countDown();
-            }
-        }
     }
 
     /** How long each part of the start took. */
