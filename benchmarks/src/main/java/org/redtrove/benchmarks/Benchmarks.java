@@ -59,10 +59,8 @@ public final class Benchmarks {
             if (options.runs(Part.STARTUP)) {
                 try (var phase = Progress.phase("startup: " + options.startupRuns() + " starts on fresh data dirs, "
                         + options.startupRuns() + " restarts, " + options.startupRuns() + " of the floor")) {
-                    Map<String, Object> startup = StartupBenchmark.run(options.jar(), work.resolve("startup"),
-                            options.startupRuns());
-                    results.put("startup", startup);
-                    startupRows(table, startup);
+                    results.put("startup", StartupBenchmark.run(options.jar(), work.resolve("startup"),
+                            options.startupRuns(), table));
                 }
             }
             if (options.runs(Part.SKELETON) || options.runs(Part.REPLICATION)) {
@@ -128,26 +126,8 @@ public final class Benchmarks {
                 .equals(Path.of("deploy/target/redtrove.jar"))) {
             typed.subList(jar, jar + 2).clear();
         }
-        return String.join(" ", java.util.stream.Stream.concat(Stream.of("benchmarks/run"), typed.stream()).toList());
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void startupRows(List<String[]> table, Map<String, Object> startup) {
-        Map<String, Object> fresh = (Map<String, Object>) startup.get("freshSeconds");
-        Map<String, Object> restart = (Map<String, Object>) startup.get("restartSeconds");
-        Map<String, Object> floor = (Map<String, Object>) startup.get("floorSeconds");
-        int runs = (Integer) startup.get("runs");
-        String floorText = "floor (bare java -jar, one-controller Spring Boot app): " + floor.get("median") + " s";
-        table.add(new String[] {"dev mode, fresh data dir → ready (median of " + runs + ")", fresh.get("median") + " s",
-                floorText, "≤ 8 s"});
-        table.add(new String[] {"dev mode, restart, same data dir → ready (median of " + runs + ")",
-                restart.get("median") + " s", "parts: " + parts((Map<String, Double>) restart.get("partsOfTheMedianStart")),
-                "≤ 5 s"});
-    }
-
-    private static String parts(Map<String, Double> parts) {
-        return parts.entrySet().stream().map(e -> e.getKey() + " " + e.getValue() + " s")
-                .collect(java.util.stream.Collectors.joining(", "));
+        typed.add(0, "benchmarks/run");
+        return String.join(" ", typed);
     }
 
     /** Issue 2 figures: cold start, create → ACTIVE, memory of the dev-mode JVM with 10 instances. */
@@ -209,8 +189,8 @@ public final class Benchmarks {
                 a.replicaof("127.0.0.1", masterPort);
                 b.replicaof("127.0.0.1", masterPort);
                 Progress.Ticker ticker = Progress.ticker();
-                awaitInSync(a, target, () -> ticker.maybe("by hand: %s received", received(a)));
-                awaitInSync(b, target, () -> ticker.maybe("by hand: %s received", received(b)));
+                awaitInSync(a, target, () -> ticker.maybe(() -> "by hand: " + received(a) + " received"));
+                awaitInSync(b, target, () -> ticker.maybe(() -> "by hand: " + received(b) + " received"));
             }
             rawSeconds = (System.nanoTime() - t0) / 1e9;
             m.configSet("repl-diskless-sync-delay", "0");
@@ -452,7 +432,8 @@ public final class Benchmarks {
         Progress.Ticker ticker = Progress.ticker();
         for (long k = 0; k < keys; k++) {
             if (k % 1024 == 0) {
-                ticker.maybe("loading data: %d of %d MB written", k / 1024, dataMb);
+                long written = k / 1024;
+                ticker.maybe(() -> "loading data: " + written + " of " + dataMb + " MB written");
             }
             for (int i = 0; i < value.length; i++) {
                 value[i] = (byte) ('a' + random.nextInt(26));

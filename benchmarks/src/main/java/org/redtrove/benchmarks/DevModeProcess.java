@@ -23,7 +23,10 @@ final class DevModeProcess implements AutoCloseable {
      * parts that measure RedTrove's work rather than its start run dev mode with them, so that their
      * figures are those of the services' compiled code.
      */
-    static final Map<String, String> SERVICES_JIT = Map.of("JAVA_OPTS", "-XX:+UseSerialGC -Xss512k -XX:MaxRAM=2g");
+    static final String SERVICES_JVM = "-XX:+UseSerialGC -Xss512k -XX:MaxRAM=2g";
+    static final Map<String, String> SERVICES_JIT = Map.of("JAVA_OPTS", SERVICES_JVM);
+    /** What the launcher gives dev mode by default (deploy/redtrove): the services' options, C1 only. */
+    static final String DEV_MODE_JVM = SERVICES_JVM + " -XX:TieredStopAtLevel=1";
     private static final Path LAUNCHERS_JAR = Path.of("deploy/target/redtrove.jar");
 
     final Process process;

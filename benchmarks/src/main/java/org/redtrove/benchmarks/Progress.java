@@ -38,7 +38,8 @@ final class Progress {
 
     /**
      * Progress lines of a long wait: {@link #maybe} prints one at once, then again each time a few
-     * seconds have passed.
+     * seconds have passed; the line is made only then, so a line that costs a round trip to make
+     * costs nothing between two.
      */
     static Ticker ticker() {
         return new Ticker();
@@ -58,9 +59,9 @@ final class Progress {
             return true;
         }
 
-        void maybe(String format, Object... args) {
+        void maybe(java.util.function.Supplier<String> text) {
             if (due()) {
-                line(format, args);
+                line("%s", text.get());
             }
         }
     }
