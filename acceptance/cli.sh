@@ -131,3 +131,22 @@ expect_error "a bad pattern" "^Error: Validation error: key pattern 'a\[b' has a
 expect_error "an unreachable URL, the password never shown" '^Error: Cannot reach the target redis://127.0.0.1:1: ' \
   redtrove cp plant redis://:hush@127.0.0.1:1 -q
 if grep -q hush <<<"$out"; then not_ok "the URL's password is not shown" "$out"; else ok "the URL's password is not shown"; fi
+
+echo "# 6. metrics, as the README reads them (at ${SECONDS} s)"
+metrics_line=$(grep '^Metrics (Authorization: Bearer' "$tmp/dev.log" || true)
+api_metrics=$(sed -n 's/.* api \(http[^,]*\),.*/\1/p' <<<"$metrics_line")
+tm_metrics=$(sed -n 's/.* taskmanager \(http[^,]*\),.*/\1/p' <<<"$metrics_line")
+guest_metrics=$(sed -n 's/.* guest agent \(http[^ ]*\)$/\1/p' <<<"$metrics_line")
+metrics_token=$(cat "$data/metrics-token")
+scrape() { curl -sS --max-time 15 -H "Authorization: Bearer $metrics_token" "$1"; }
+for url in "$api_metrics" "$tm_metrics" "$guest_metrics"; do
+  expect "no token, no metrics: $url" '^401$' curl -sS --max-time 15 -o /dev/null -w '%{http_code}' "${url:-http://127.0.0.1:1/}"
+done
+expect "the api: the outbox" '^redtrove_outbox_depth ' scrape "$api_metrics"
+expect "the taskmanager: jobs by kind and outcome" '^redtrove_job_runs_seconds_count\{kind="ATTACH_REPLICAS",outcome="succeeded"' \
+  scrape "$tm_metrics"
+expect "the guest agent: the instances, labelled by id, set and role" \
+  '^redtrove_instance_memory_used_bytes\{host="[^"]+",instance_id="[0-9a-f-]+",role="master",set="[0-9a-f-]+"\}' \
+  scrape "$guest_metrics"
+if grep -qF "$src_pw" <<<"$(scrape "$guest_metrics")"; then not_ok "no password in the metrics"
+else ok "no password in the metrics"; fi

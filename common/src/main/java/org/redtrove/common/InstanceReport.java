@@ -20,10 +20,12 @@ import java.util.UUID;
  *                     ({@link Fencing#holdRestart}): it waits for the taskmanager
  * @param disk         what its persistence files take of its volume; null until the guest has a
  *                     volume for it (an instance created before volumes were held to their size)
+ * @param usage        what the last answered probe read of its load; null while it does not answer
+ *                     (and from agents that do not read it)
  */
 public record InstanceReport(UUID instanceId, int port, RedisState state, String detail, boolean persistent,
                              ReplicationInfo replication, Instant lastAnswered, Membership membership,
-                             AccessState access, Fencing fencing, boolean held, Disk disk) {
+                             AccessState access, Fencing fencing, boolean held, Disk disk, Usage usage) {
 
     /**
      * The instance's volume as its guest holds it.
@@ -33,6 +35,24 @@ public record InstanceReport(UUID instanceId, int port, RedisState state, String
      * @param writesRefused the tenant's writes are refused, as the files outgrew the volume
      */
     public record Disk(long usedBytes, long budgetBytes, boolean writesRefused) {
+    }
+
+    /**
+     * INFO memory, clients and stats, for metrics.
+     *
+     * @param usedMemoryBytes  used_memory
+     * @param maxMemoryBytes   maxmemory (0: no limit)
+     * @param connectedClients connected_clients, the agent's own connections included
+     * @param opsPerSecond     instantaneous_ops_per_sec
+     */
+    public record Usage(long usedMemoryBytes, long maxMemoryBytes, long connectedClients, long opsPerSecond) {
+    }
+
+    public InstanceReport(UUID instanceId, int port, RedisState state, String detail, boolean persistent,
+                          ReplicationInfo replication, Instant lastAnswered, Membership membership,
+                          AccessState access, Fencing fencing, boolean held, Disk disk) {
+        this(instanceId, port, state, detail, persistent, replication, lastAnswered, membership, access, fencing, held,
+                disk, null);
     }
 
     public InstanceReport(UUID instanceId, int port, RedisState state, String detail, boolean persistent,

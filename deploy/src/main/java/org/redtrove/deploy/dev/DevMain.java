@@ -20,7 +20,7 @@ public final class DevMain {
             (or the running ones named by REDTROVE_DB_URL and REDTROVE_AMQP_URL). Ctrl-C or SIGTERM
             stops everything it started, the Redis instances included.
 
-              --data-dir DIR          state: database, instances, admin-password, openrc (default .redtrove)
+              --data-dir DIR          state: database, instances, admin-password, metrics-token, openrc (default .redtrove)
               --port PORT             the Trove API and the console (default 8779; 0: a free port)
               --identity-port PORT    the identity service (default 5000, or a free port if taken; 0: free)
               --sentinel-port PORT    the Sentinel-compatible endpoint (default 26379 if free, else a free port)
@@ -102,6 +102,9 @@ public final class DevMain {
                 DevStack.ADMIN_USER, DevStack.ADMIN_PROJECT, stack.dataDir().resolve("admin-password"));
         System.out.printf("Sentinel-compatible endpoint at %s:%d (master name: the replica set's name; AUTH with"
                 + " its password)%n", stack.sentinelHost(), stack.sentinelPort());
+        System.out.printf("Metrics (Authorization: Bearer <%s>): api %s, taskmanager %s, guest agent %s%n",
+                stack.dataDir().resolve("metrics-token"), stack.apiMetricsUrl(), stack.taskmanagerMetricsUrl(),
+                stack.guestMetricsUrl());
         System.out.printf("Use the clients with:  source %s%n", stack.dataDir().resolve("openrc"));
         stopped.await();
     }

@@ -16,6 +16,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.redtrove.api.ApiApplication;
 import org.redtrove.api.identity.IdentityAdmin;
+import org.redtrove.common.metrics.ManagementPort;
+import org.redtrove.common.metrics.MetricsServer;
 import org.redtrove.embedded.EmbeddedBroker;
 import org.redtrove.embedded.EmbeddedDatabase;
 import org.redtrove.embedded.PrivateFiles;
@@ -246,6 +248,38 @@ public final class DevStack implements AutoCloseable {
         return EmbeddedBroker.start(options.dataDir().toAbsolutePath().resolve("broker"), brokerPort, brokerPassword());
     }
 
+    /** The token Prometheus shows every process of this stack (Authorization: Bearer), kept in the data dir. */
+    public String metricsToken() {
+        try {
+            return PrivateFiles.secret(options.dataDir().toAbsolutePath().resolve("metrics-token"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The api's metrics: /actuator/prometheus on its Trove port. */
+    public String apiMetricsUrl() {
+        return apiUrl() + "/actuator/prometheus";
+    }
+
+    /** The taskmanager's management port. */
+    public String taskmanagerMetricsUrl() {
+        return metricsUrl(taskmanager);
+    }
+
+    /** The management port of this machine's guest agent. */
+    public String guestMetricsUrl() {
+        return metricsUrl(guest);
+    }
+
+    /** The management port of a guest agent or taskmanager of this stack (an extra one too). */
+    public static String metricsUrl(ConfigurableApplicationContext context) {
+        int port = context.getBeansOfType(ManagementPort.class).values().stream()
+                .flatMapToInt(p -> p.port().stream()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("this context serves no metrics"));
+        return "http://127.0.0.1:" + port + MetricsServer.PATH;
+    }
+
     private String brokerPassword() throws IOException {
         return PrivateFiles.secret(options.dataDir().toAbsolutePath().resolve("broker-password"));
     }
@@ -315,7 +349,11 @@ public final class DevStack implements AutoCloseable {
                 "redtrove.amqp.prefix=" + options.amqpPrefix(),
                 "redtrove.secrets.key-file=" + options.dataDir().toAbsolutePath().resolve("secret.key"),
                 // one backup store for the taskmanager and every guest agent of this machine
-                "redtrove.backups.dir=" + options.dataDir().toAbsolutePath().resolve("backups")));
+                "redtrove.backups.dir=" + options.dataDir().toAbsolutePath().resolve("backups"),
+                // every process's metrics behind one token; the taskmanager's and the guest agents'
+                // management ports are free ones (read back with metricsPort), as tests start many
+                "redtrove.metrics.token=" + metricsToken(),
+                "redtrove.metrics.port=0"));
         if (database) {
             properties.add("redtrove.db.url=" + dbUrl);
         }

@@ -88,6 +88,8 @@ final class ManagedInstance {
     private boolean persistent = true;
     private Instant lastAnswered;
     private ReplicationInfo replicationInfo;
+    /** The last answered probe's load figures; null whenever {@link #replicationInfo} is. */
+    private InstanceReport.Usage usage;
     private String lastRole;
     private String announced;
     private final MasterAnswers masterAnswers;
@@ -481,6 +483,7 @@ final class ManagedInstance {
         }
         replicationInfo = probe.replication() == null ? null
                 : tracking.observe(probe.replication(), generation, now.toEpochMilli());
+        usage = replicationInfo == null ? null : probe.usage();
         announce();
         return report();
     }
@@ -547,7 +550,7 @@ final class ManagedInstance {
         Fencing fencing = source == null ? null
                 : new Fencing(source.minReplicasToWrite(), source.minReplicasMaxLag(), record.holdRestart());
         return new InstanceReport(id, record.port(), state, detail, persistent, r, lastAnswered,
-                record.membership(), users.state(), fencing, held, disk);
+                record.membership(), users.state(), fencing, held, disk, replicationInfo == null ? null : usage);
     }
 
     /** Tells the host when state, hold or role differ from what it was last told. */

@@ -1,12 +1,18 @@
 package org.redtrove.guestagent.redis;
 
 import java.util.Map;
+import org.redtrove.common.InstanceReport;
 import org.redtrove.common.ReplicationInfo;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.util.SafeEncoder;
 
-/** One health check of an instance: PING as the agent, then INFO replication, stats and persistence. */
-record Probe(Answer answer, String error, ReplicationInfo replication, Boolean persistent) {
+/**
+ * One health check of an instance: PING as the agent, then INFO replication, persistence, and
+ * stats with memory and clients (one round trip) for the sync counters and the load figures.
+ */
+record Probe(Answer answer, String error, ReplicationInfo replication, Boolean persistent, InstanceReport.Usage usage) {
 
     enum Answer {
         /** PONG: serving. */
@@ -26,10 +32,25 @@ record Probe(Answer answer, String error, ReplicationInfo replication, Boolean p
             Map<String, String> persistence = InfoReplication.fields(jedis.info("persistence"));
             String save = jedis.configGet("save").getOrDefault("save", "");
             boolean persistent = "1".equals(persistence.get("aof_enabled")) || !save.isBlank();
-            String stats = jedis.info("stats");
-            return new Probe(Answer.PONG, null, InfoReplication.parse(replication, stats), persistent);
+            String stats = SafeEncoder.encode((byte[]) jedis.sendCommand(Protocol.Command.INFO,
+                    "stats", "memory", "clients"));
+            return new Probe(Answer.PONG, null, InfoReplication.parse(replication, stats), persistent, usage(stats));
         } catch (JedisException e) {
             return failed(e);
+        }
+    }
+
+    static InstanceReport.Usage usage(String info) {
+        Map<String, String> f = InfoReplication.fields(info);
+        return new InstanceReport.Usage(number(f, "used_memory"), number(f, "maxmemory"),
+                number(f, "connected_clients"), number(f, "instantaneous_ops_per_sec"));
+    }
+
+    private static long number(Map<String, String> fields, String key) {
+        try {
+            return Long.parseLong(fields.getOrDefault(key, "0"));
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 
@@ -38,11 +59,11 @@ record Probe(Answer answer, String error, ReplicationInfo replication, Boolean p
         Throwable cause = e.getCause();
         String all = message + (cause == null ? "" : " " + cause.getMessage());
         if (all.contains("LOADING")) {
-            return new Probe(Answer.LOADING, "loading its data set", null, null);
+            return new Probe(Answer.LOADING, "loading its data set", null, null, null);
         }
         if (all.contains("WRONGPASS") || all.contains("NOAUTH") || all.contains("invalid password")) {
-            return new Probe(Answer.AUTH_REFUSED, "Redis refused the agent's credentials", null, null);
+            return new Probe(Answer.AUTH_REFUSED, "Redis refused the agent's credentials", null, null, null);
         }
-        return new Probe(Answer.NO_ANSWER, message, null, null);
+        return new Probe(Answer.NO_ANSWER, message, null, null, null);
     }
 }

@@ -1,5 +1,7 @@
 package org.redtrove.taskmanager.failover;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -56,10 +58,12 @@ public class SetSupervisor {
     private final Map<UUID, Situation> lastSituation = new ConcurrentHashMap<>();
     private final Map<UUID, Health> lastHealth = new ConcurrentHashMap<>();
     private final Map<UUID, Instant> lastRepair = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
 
     public SetSupervisor(TopologyReader topology, ReplicaSetRepository sets, InstanceRepository instances,
                          JobStarter jobs, SetFencing fencing, TransactionTemplate tx, FailoverProperties properties,
-                         TaskManagerProperties taskmanager) {
+                         TaskManagerProperties taskmanager, MeterRegistry meters) {
+        this.meters = meters;
         this.topology = topology;
         this.sets = sets;
         this.instances = instances;
@@ -68,6 +72,19 @@ public class SetSupervisor {
         this.tx = tx;
         this.properties = properties;
         this.agentTimeoutMillis = taskmanager.hostFreshness().toMillis();
+        for (Situation situation : Situation.values()) {
+            if (situation.failsOver()) {
+                failovers(situation); // 0 from the start: an alert's increase() sees the first one
+            }
+        }
+    }
+
+    private Counter failovers(Situation situation) {
+        return Counter.builder("redtrove.failovers")
+                .description("automatic failovers started (EJECT jobs), by the situation that called for one; "
+                        + "how each ended is redtrove_job_runs_seconds_count{kind=\"EJECT\"}")
+                .tag("situation", situation.name())
+                .register(meters);
     }
 
     @Scheduled(fixedDelayString = "${redtrove.failover.check-interval:100ms}",
@@ -164,6 +181,7 @@ public class SetSupervisor {
             return true;
         });
         if (Boolean.TRUE.equals(started)) {
+            failovers(analysis.situation()).increment();
             log.warn("Replica set {}: automatic failover started: {}", view.set().name(), analysis.summary());
         }
     }

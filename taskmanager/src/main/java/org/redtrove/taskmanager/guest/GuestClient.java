@@ -1,5 +1,7 @@
 package org.redtrove.taskmanager.guest;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.time.Duration;
 import java.util.Map;
@@ -52,7 +54,11 @@ public class GuestClient {
     /** When this process last lost its broker connection or failed to send (nanoTime), or 0. */
     private final AtomicLong brokerLostAt = new AtomicLong();
 
-    public GuestClient(RabbitTemplate rabbit, Messaging messaging, TaskManagerProperties properties) {
+    private final MeterRegistry meters;
+
+    public GuestClient(RabbitTemplate rabbit, Messaging messaging, TaskManagerProperties properties,
+                       MeterRegistry meters) {
+        this.meters = meters;
         this.rabbit = rabbit;
         this.messaging = messaging;
         this.defaultTimeout = properties.guestRpcTimeout();
@@ -90,6 +96,27 @@ public class GuestClient {
      */
     public GuestReply call(String hostId, GuestRequest request, Duration timeout) {
         long started = System.nanoTime();
+        String outcome = "unavailable";
+        try {
+            GuestReply reply = callWaitingOutOutages(hostId, request, timeout, started);
+            outcome = reply.error() == null ? "ok" : "refused";
+            return reply;
+        } finally {
+            Timer.builder("redtrove.guest.rpc")
+                    .description("calls to guest agents, by request and outcome (ok, refused by the guest, "
+                            + "unavailable: no answer in time or no broker), broker outages waited out included")
+                    .tags("request", opName(request), "outcome", outcome)
+                    .serviceLevelObjectives(RPC_BUCKETS)
+                    .register(meters)
+                    .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static final Duration[] RPC_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(25),
+            Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(10),
+            Duration.ofSeconds(60)};
+
+    private GuestReply callWaitingOutOutages(String hostId, GuestRequest request, Duration timeout, long started) {
         while (true) {
             long attempt = System.nanoTime();
             try {

@@ -1,5 +1,7 @@
 package org.redtrove.taskmanager.jobs;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -46,9 +48,12 @@ public class JobRunner {
                 return t;
             });
     private volatile boolean stopping;
+    private final MeterRegistry meters;
 
     public JobRunner(JobRepository jobs, TransactionTemplate tx, Failpoints failpoints,
-                     TaskManagerProperties properties, Messaging messaging, List<JobExecutor> executors) {
+                     TaskManagerProperties properties, Messaging messaging, List<JobExecutor> executors,
+                     MeterRegistry meters) {
+        this.meters = meters;
         this.messaging = messaging;
         this.jobs = jobs;
         this.tx = tx;
@@ -58,6 +63,11 @@ public class JobRunner {
     }
 
     /** Runs the job if it is ours to run. Returns normally whatever the job's outcome. */
+    private static final java.time.Duration[] JOB_BUCKETS = {java.time.Duration.ofMillis(100),
+            java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2),
+            java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(15), java.time.Duration.ofSeconds(60),
+            java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(30)};
+
     public void run(UUID jobId) {
         if (running.contains(jobId) || !jobs.claim(jobId, messaging.processId(), properties.jobLease())) {
             log.debug("Job {} is finished or leased; nothing to do", jobId);
@@ -86,6 +96,8 @@ public class JobRunner {
     private void execute(Job job, JobExecutor executor) {
         UUID jobId = job.id();
         JobContext context = null;
+        long started = System.nanoTime();
+        String outcome = "database_lost"; // what an escaping exception means: the job resumes later
         try {
             if (executor == null) {
                 throw new JobFailedException("This taskmanager cannot run " + job.kind() + " jobs.");
@@ -94,6 +106,7 @@ public class JobRunner {
             context = new JobContext(job, jobs, tx, failpoints);
             executor.execute(context);
             jobs.finish(jobId, JobState.SUCCEEDED, null);
+            outcome = "succeeded";
             log.info("{} job {} succeeded", job.kind(), jobId);
         } catch (RuntimeException e) {
             if (isDatabaseLoss(e)) {
@@ -107,6 +120,7 @@ public class JobRunner {
                 // stopped with the process, not failed: another taskmanager (or this one, restarted) resumes it
                 log.info("{} job {} stops with this taskmanager; it resumes from where it stood", job.kind(), jobId);
                 jobs.release(jobId, messaging.processId());
+                outcome = "released";
                 return;
             }
             String error = e instanceof JobFailedException ? e.getMessage() : describe(e);
@@ -118,10 +132,25 @@ public class JobRunner {
                 }
             } finally {
                 jobs.finish(jobId, JobState.FAILED, error);
+                outcome = "failed";
             }
         } finally {
             running.remove(jobId);
+            recordRun(job, outcome, System.nanoTime() - started);
         }
+    }
+
+    /**
+     * One attempt at a job, by kind and outcome: succeeded, failed, released (stopped with this
+     * process, to be resumed) or database_lost (to be resumed once the lease lapses).
+     */
+    private void recordRun(Job job, String outcome, long nanos) {
+        Timer.builder("redtrove.job.runs")
+                .description("attempts at jobs run by this taskmanager, and how long each took")
+                .tags("kind", job.kind().name(), "outcome", outcome)
+                .serviceLevelObjectives(JOB_BUCKETS)
+                .register(meters)
+                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /**

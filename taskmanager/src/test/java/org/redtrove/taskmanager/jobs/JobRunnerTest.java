@@ -30,6 +30,8 @@ class JobRunnerTest {
     private final UUID jobId = UUID.randomUUID();
     private final Jobs jobs = new Jobs();
     private final List<String> failedCalls = new ArrayList<>();
+    private final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
     @Test
     void aStepRecordThatMeetsALostDatabaseLeavesTheJobToBeResumed() {
@@ -46,6 +48,8 @@ class JobRunnerTest {
         assertThatThrownBy(() -> runner.run(jobId)).isInstanceOf(DataAccessException.class);
         assertThat(jobs.finished).isEmpty();
         assertThat(failedCalls).isEmpty();
+        assertThat(meters.get("redtrove.job.runs").tags("kind", "PROMOTE", "outcome", "database_lost").timer().count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -70,6 +74,8 @@ class JobRunnerTest {
 
         assertThat(jobs.finished).containsExactly(JobState.FAILED);
         assertThat(failedCalls).containsExactly("no replica can take over");
+        assertThat(meters.get("redtrove.job.runs").tags("kind", "PROMOTE", "outcome", "failed").timer().count())
+                .isEqualTo(1);
     }
 
     private JobRunner runner(java.util.function.Consumer<JobContext> body) {
@@ -92,7 +98,7 @@ class JobRunnerTest {
         TaskManagerProperties properties = new TaskManagerProperties(1, Duration.ofSeconds(5), Duration.ofSeconds(5),
                 Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5));
         return new JobRunner(jobs, new TransactionTemplate(), new Failpoints("", ""), properties,
-                new Messaging("test"), List.of(executor));
+                new Messaging("test"), List.of(executor), meters);
     }
 
     /** The job table of one job, in memory; its records can be made to fail as with the database gone. */
