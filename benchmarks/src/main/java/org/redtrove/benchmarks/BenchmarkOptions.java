@@ -8,10 +8,10 @@ import java.util.Set;
 /** The command line of {@code benchmarks/run} (documented at the top of that script). */
 record BenchmarkOptions(Path jar, Set<Part> parts, Path out, boolean keepData, int dataMb, int promotes,
                         FailoverBenchmark.Options failover, ReplicationTaskBenchmark.Options tasks, int copyKeys,
-                        int startupRuns) {
+                        int startupRuns, java.util.List<Integer> scaleLevels) {
 
     /** The parts of the benchmark; {@code --only} picks some (comma-separated), all run without it. */
-    enum Part { STARTUP, SKELETON, REPLICATION, FAILOVER, TASKS, COPY }
+    enum Part { STARTUP, SKELETON, REPLICATION, FAILOVER, TASKS, COPY, SCALE }
 
     static BenchmarkOptions parse(String[] args) {
         Path jar = Path.of("deploy/target/redtrove.jar");
@@ -28,6 +28,7 @@ record BenchmarkOptions(Path jar, Set<Part> parts, Path out, boolean keepData, i
         int outageSeconds = 60;
         int copyKeys = 1_000_000;
         int startupRuns = 5;
+        java.util.List<Integer> scaleLevels = java.util.List.of(50, 100, 250, 500);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--jar" -> jar = Path.of(args[++i]);
@@ -49,6 +50,8 @@ record BenchmarkOptions(Path jar, Set<Part> parts, Path out, boolean keepData, i
                 case "--outage-seconds" -> outageSeconds = Integer.parseInt(args[++i]);
                 case "--copy-keys" -> copyKeys = Integer.parseInt(args[++i]);
                 case "--startup-runs" -> startupRuns = Integer.parseInt(args[++i]);
+                case "--scale-levels" -> scaleLevels = java.util.Arrays.stream(args[++i].split(","))
+                        .map(String::trim).map(Integer::parseInt).toList();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -56,11 +59,12 @@ record BenchmarkOptions(Path jar, Set<Part> parts, Path out, boolean keepData, i
             out = Path.of(parts.equals(EnumSet.of(Part.FAILOVER)) ? "benchmarks/results/failover.json"
                     : parts.equals(EnumSet.of(Part.TASKS)) ? "benchmarks/results/tasks.json"
                     : parts.equals(EnumSet.of(Part.COPY)) ? "benchmarks/results/copy.json"
+                    : parts.equals(EnumSet.of(Part.SCALE)) ? "benchmarks/results/scale.json"
                     : "benchmarks/results/latest.json");
         }
         return new BenchmarkOptions(jar, parts, out, keepData, dataMb, promotes,
                 new FailoverBenchmark.Options(runs, stallMinutes, sentinelDefaultRuns, promoteRuns),
-                new ReplicationTaskBenchmark.Options(taskSeconds, outageSeconds), copyKeys, startupRuns);
+                new ReplicationTaskBenchmark.Options(taskSeconds, outageSeconds), copyKeys, startupRuns, scaleLevels);
     }
 
     boolean runs(Part part) {
@@ -71,7 +75,8 @@ record BenchmarkOptions(Path jar, Set<Part> parts, Path out, boolean keepData, i
      * What each part chosen is expected to take, from earlier runs on 2 cores: the start-up part
      * about 13 s a round, the replication part about 30 s plus 0.2 s a MB and 10 s a promote, the
      * failover part its setup, stalls and runs, the tasks part its loads and outage, the copy part
-     * about 100 µs a key.
+     * about 100 µs a key, the scale part a guess until measured: 1.5 s an instance grown, a minute
+     * of measuring at each size.
      */
     java.util.List<Progress.Planned> plan() {
         java.util.List<Progress.Planned> plan = new java.util.ArrayList<>();
@@ -95,6 +100,11 @@ record BenchmarkOptions(Path jar, Set<Part> parts, Path out, boolean keepData, i
         }
         if (runs(Part.COPY)) {
             plan.add(new Progress.Planned("copy (" + copyKeys + " keys)", 20 + copyKeys * 1e-4));
+        }
+        if (runs(Part.SCALE)) {
+            int most = scaleLevels.stream().mapToInt(Integer::intValue).max().orElse(0);
+            plan.add(new Progress.Planned("scale (" + scaleLevels + " instances)", 20 + most * 1.5
+                    + scaleLevels.size() * 60.0));
         }
         return plan;
     }

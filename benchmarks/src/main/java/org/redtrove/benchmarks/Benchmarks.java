@@ -100,6 +100,13 @@ public final class Benchmarks {
                             options.out()));
                 }
             }
+            if (options.runs(Part.SCALE)) {
+                try (var phase = Progress.phase("scale: one guest host grown to " + options.scaleLevels()
+                        + " instances")) {
+                    results.put("scale", ScaleBenchmark.run(options.jar(), work.resolve("scale"),
+                            options.scaleLevels(), table, options.out()));
+                }
+            }
             results.put("table", table.stream().map(r -> Map.of("measure", r[0], "redtrove", r[1], "beside", r[2],
                     "goal", r[3])).toList());
             report(table, results, options.out());

@@ -99,6 +99,11 @@ class MetricsTest {
         for (String id : ids) {
             trove.awaitStatus(id, BUILD, "ACTIVE");
         }
+        // the attach job records its outcome a moment after its last replica is ACTIVE
+        await("the attach job's run counted", () -> scrape(stack.taskmanagerMetricsUrl())
+                .sum("redtrove_job_runs_seconds_count", "kind", "ATTACH_REPLICAS", "outcome", "succeeded")
+                > before.sum("redtrove_job_runs_seconds_count", "kind", "ATTACH_REPLICAS", "outcome", "succeeded"),
+                Duration.ofSeconds(10));
         Scrape built = scrape(stack.taskmanagerMetricsUrl());
         assertThat(built.sum("redtrove_job_runs_seconds_count", "kind", "CREATE", "outcome", "succeeded")
                 - before.sum("redtrove_job_runs_seconds_count", "kind", "CREATE", "outcome", "succeeded"))

@@ -37,6 +37,8 @@ public final class ProcessStack implements AutoCloseable {
     private final List<String> taskmanagerProperties = new ArrayList<>();
     private final Map<String, String> apiEnvironment = new LinkedHashMap<>();
     private JarProcess api;
+    /** More api processes on the same database and broker, as a production layout runs behind one address. */
+    private final Map<Integer, JarProcess> moreApis = new LinkedHashMap<>();
     private final List<JarProcess> taskmanagers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ProcessStack(Path work, String database, EmbeddedBroker broker, int apiPort) {
@@ -262,12 +264,28 @@ public final class ProcessStack implements AutoCloseable {
     }
 
     public JarProcess startApi() throws Exception {
+        api = startApiOn(apiPort);
+        return api;
+    }
+
+    /** One more api process, on a port of its own; its URL is {@link #apiUrl(int)}. */
+    public JarProcess startAnotherApi(int port) throws Exception {
+        JarProcess another = startApiOn(port);
+        moreApis.put(port, another);
+        return another;
+    }
+
+    public String apiUrl(int port) {
+        return "http://127.0.0.1:" + port;
+    }
+
+    private JarProcess startApiOn(int port) throws Exception {
         Map<String, String> environment = new LinkedHashMap<>(env());
         environment.putAll(apiEnvironment);
-        api = JarProcess.start(work, environment, "api", "--redtrove.api.port=" + apiPort,
+        JarProcess api = JarProcess.start(work, environment, "api", "--redtrove.api.port=" + port,
                 "--redtrove.identity.port=0", "--redtrove.sentinel.port=0");
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        TroveHttp probe = new TroveHttp(apiUrl());
+        TroveHttp probe = new TroveHttp(apiUrl(port));
         while (true) {
             try {
                 if (probe.send("GET", "/identity/v3", null, null).status() == 200) {
@@ -284,10 +302,15 @@ public final class ProcessStack implements AutoCloseable {
 
     /** Logs in as the bootstrap operator, who exists once the api's start-up runner has made it. */
     public TroveHttp login() throws Exception {
+        return loginAt(apiUrl());
+    }
+
+    /** The same login through another address: a load balancer in front of the api processes. */
+    public TroveHttp loginAt(String baseUrl) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             try {
-                return new TroveHttp(apiUrl()).login(ADMIN, adminPassword, "ops");
+                return new TroveHttp(baseUrl).login(ADMIN, adminPassword, "ops");
             } catch (IllegalStateException notYet) {
                 if (System.nanoTime() > deadline) {
                     throw notYet;
@@ -319,6 +342,7 @@ public final class ProcessStack implements AutoCloseable {
         taskmanagers.forEach(t -> b.append("\n--- taskmanager:\n").append(t.output()));
         guests.forEach((h, g) -> b.append("\n--- guest ").append(h).append(":\n").append(g.output()));
         b.append("\n--- api:\n").append(api == null ? "" : api.output());
+        moreApis.forEach((port, a) -> b.append("\n--- api on ").append(port).append(":\n").append(a.output()));
         return b.toString();
     }
 
@@ -327,6 +351,9 @@ public final class ProcessStack implements AutoCloseable {
     public void close() throws Exception {
         if (api != null) {
             api.close();
+        }
+        for (JarProcess another : moreApis.values()) {
+            another.close();
         }
         for (JarProcess taskmanager : taskmanagers) {
             taskmanager.close();

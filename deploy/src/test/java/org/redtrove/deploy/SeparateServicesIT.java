@@ -56,12 +56,15 @@ class SeparateServicesIT {
         String db = "--redtrove.db.url=jdbc:postgresql://127.0.0.1:5432/" + database + "?user=postgres";
         String amqp = "--redtrove.amqp.url=" + RABBITMQ;
         String pre = "--redtrove.amqp.prefix=" + prefix;
-        try (JarProcess taskmanager = JarProcess.start(work, "taskmanager", db, amqp, pre);
-             JarProcess guest = JarProcess.start(work, "guestagent", amqp, pre,
+        // the metrics token through the environment, as a service unit gives it; free management ports
+        java.util.Map<String, String> env = java.util.Map.of("REDTROVE_METRICS_TOKEN", METRICS_TOKEN);
+        try (JarProcess taskmanager = JarProcess.start(work, env, "taskmanager", db, amqp, pre,
+                "--redtrove.metrics.port=0");
+             JarProcess guest = JarProcess.start(work, env, "guestagent", amqp, pre,
                      "--redtrove.guest.data-dir=" + work.resolve("guest"),
                      "--redtrove.guest.port-range=19600-19699",
-                     "--redtrove.guest.stop-redis-on-shutdown=true");
-             JarProcess api = JarProcess.start(work, "api", db, amqp, pre, "--redtrove.api.port=" + apiPort,
+                     "--redtrove.guest.stop-redis-on-shutdown=true", "--redtrove.metrics.port=0");
+             JarProcess api = JarProcess.start(work, env, "api", db, amqp, pre, "--redtrove.api.port=" + apiPort,
                      "--redtrove.identity.port=" + Processes.freePort(), "--redtrove.sentinel.port=0",
                      "--redtrove.identity.bootstrap.user=operator",
                      "--redtrove.identity.bootstrap.password=operator-secret",
@@ -93,6 +96,18 @@ class SeparateServicesIT {
                 assertThat(redis.get("three")).isEqualTo("processes");
             }
 
+            // each service's metrics, behind the token, counting what just happened
+            assertThat(Scrape.status("http://127.0.0.1:" + apiPort + "/actuator/prometheus")).isEqualTo(401);
+            assertThat(Scrape.of("http://127.0.0.1:" + apiPort + "/actuator/prometheus", METRICS_TOKEN)
+                    .names("redtrove_outbox_depth")).isTrue();
+            assertThat(Scrape.of(metricsUrl(taskmanager), METRICS_TOKEN).sum("redtrove_job_runs_seconds_count",
+                    "kind", "CREATE", "outcome", "succeeded")).isEqualTo(1);
+            long deadline0 = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (Scrape.of(metricsUrl(guest), METRICS_TOKEN).sum("redtrove_instance_up", "instance_id", id) != 1) {
+                assertThat(System.nanoTime()).as("the guest agent serves the instance's figures").isLessThan(deadline0);
+                Thread.sleep(200);
+            }
+
             assertThat(trove.trove("DELETE", "/instances/" + id, null).status()).isEqualTo(202);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (trove.trove("GET", "/instances/" + id, null).status() != 404 && System.nanoTime() < deadline) {
@@ -105,6 +120,16 @@ class SeparateServicesIT {
             guest.terminate(Duration.ofSeconds(30));
             taskmanager.terminate(Duration.ofSeconds(30));
         }
+    }
+
+    private static final String METRICS_TOKEN = "separate-services-metrics-token";
+
+    /** The management port a service logged ("metrics at http://..."). */
+    private static String metricsUrl(JarProcess service) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("metrics at (http://\\S+/metrics)")
+                .matcher(service.output());
+        assertThat(m.find()).as("the service logged its metrics port").isTrue();
+        return m.group(1);
     }
 
     private static void awaitHttp(TroveHttp trove, Duration timeout, JarProcess api) throws Exception {

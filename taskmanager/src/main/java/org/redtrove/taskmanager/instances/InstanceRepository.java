@@ -88,11 +88,18 @@ public class InstanceRepository {
                 .params(status.name(), id).update();
     }
 
-    /** Marks the instance as ready: built, nothing running on it, and no stale fault. */
+    /**
+     * Marks the instance as ready: built, nothing running on it, no stale fault, and healthy, as the
+     * job that calls this has just seen it (answering, or in sync with its master). The health the
+     * set supervisor recorded while it was built (its redis-server not started yet, say) would
+     * otherwise show the ready instance as ERROR until the supervisor's next round reaches it, which
+     * with hundreds of sets is a visible while.
+     */
     public void markActive(UUID id) {
         jdbc.sql("""
                 update instances set server_status = 'ACTIVE', task_status = 'NONE', fault_message = null,
-                       fault_details = null, fault_created = null, updated_at = now() where id = ?""")
+                       fault_details = null, fault_created = null, health = 'HEALTHY', health_detail = null,
+                       updated_at = now() where id = ?""")
                 .param(id).update();
     }
 
