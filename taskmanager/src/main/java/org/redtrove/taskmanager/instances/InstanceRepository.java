@@ -90,16 +90,17 @@ public class InstanceRepository {
 
     /**
      * Marks the instance as ready: built, nothing running on it, no stale fault, and healthy, as the
-     * job that calls this has just seen it (answering, or in sync with its master). The health the
-     * set supervisor recorded while it was built (its redis-server not started yet, say) would
-     * otherwise show the ready instance as ERROR until the supervisor's next round reaches it, which
-     * with hundreds of sets is a visible while.
+     * job that calls this has just seen it (answering, or in sync with its master), for
+     * {@link #HEALTH_GRACE_SECONDS}: the set supervisor's verdicts come from heartbeats, and on a
+     * busy host the latest one recorded can predate the job's own look (its redis-server not started
+     * yet, say), which showed the ready instance as ERROR until the next heartbeat.
      */
     public void markActive(UUID id) {
         jdbc.sql("""
                 update instances set server_status = 'ACTIVE', task_status = 'NONE', fault_message = null,
                        fault_details = null, fault_created = null, health = 'HEALTHY', health_detail = null,
-                       updated_at = now() where id = ?""")
+                       health_grace_until = now() + make_interval(secs => ?), updated_at = now() where id = ?""")
+                .param(HEALTH_GRACE_SECONDS)
                 .param(id).update();
     }
 
@@ -205,12 +206,20 @@ public class InstanceRepository {
                 .param("ids", ids).query(Double.class).single());
     }
 
-    /** Records how the supervisor judges the member; answers whether that changed anything. */
+    /** Three full heartbeats: a verdict after that is from a report sent after the job looked. */
+    static final int HEALTH_GRACE_SECONDS = 3;
+
+    /**
+     * Records how the supervisor judges the member; answers whether that changed anything. A
+     * failure verdict waits out the grace {@link #markActive} gave it.
+     */
     public boolean setHealth(UUID id, Health health, String detail) {
+        boolean failure = health == Health.UNREACHABLE || health == Health.FAILED || health == Health.DIVERGED;
         return jdbc.sql("""
                 update instances set health = ?, health_detail = ?
-                 where id = ? and (health <> ? or health_detail is distinct from ?)""")
-                .params(health.name(), detail, id, health.name(), detail).update() > 0;
+                 where id = ? and (health <> ? or health_detail is distinct from ?)
+                   and (not ? or health_grace_until is null or health_grace_until < now())""")
+                .params(health.name(), detail, id, health.name(), detail, failure).update() > 0;
     }
 
     private Instance map(ResultSet rs, int row) throws SQLException {
