@@ -3,6 +3,7 @@ package org.redtrove.taskmanager.conductor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,13 +73,14 @@ public class Conductor {
     }
 
     /**
-     * Three statements whatever the number of instances: the host's row (which also says how long
-     * it was silent, whichever taskmanager took its previous heartbeat), every instance's heartbeat
-     * row, then the statuses that changed. A heartbeat of 500 instances used to be 1000 statements.
-     * No transaction spans them, and each locks rows of one table only, in id order: a heartbeat
-     * holding heartbeat rows while it waits for instance rows deadlocked with jobs that take them
-     * the other way round (a delete). A heartbeat cut short is superseded by the next one.
+     * Three statements whatever the number of instances, in one transaction: the host's row (which
+     * also says how long it was silent, whichever taskmanager took its previous heartbeat), the
+     * statuses that changed, then every instance's heartbeat row. A heartbeat of 500 instances used
+     * to be 1000 statements. Instance rows are locked before heartbeat rows, each in id order, as
+     * jobs take them (a delete): the other way round, a heartbeat holding heartbeat rows while it
+     * waited for instance rows deadlocked with them.
      */
+    @Transactional
     public void heartbeat(Heartbeat heartbeat) {
         long started = System.nanoTime();
         List<Double> gap = jdbc.sql("""
@@ -114,7 +116,9 @@ public class Conductor {
      */
     private void record(String hostId, Instant sentAt, List<InstanceReport> reports) {
         List<Map<String, Object>> rows = new ArrayList<>(reports.size());
-        for (InstanceReport report : reports) {
+        List<Map<String, Object>> statuses = new ArrayList<>(reports.size());
+        for (InstanceReport report : reports.stream().sorted(Comparator.comparing(r -> r.instanceId().toString()))
+                .toList()) {
             Map<String, Object> row = new HashMap<>();
             row.put("instance_id", report.instanceId());
             row.put("state", report.state().name());
@@ -125,26 +129,10 @@ public class Conductor {
             row.put("silent", report.lastAnswered() == null || sentAt == null ? null
                     : Math.max(0, Duration.between(report.lastAnswered(), sentAt).toMillis()) / 1000.0);
             row.put("persistent", report.persistent());
-            row.put("service", serviceStatus(report.state()).name());
             rows.add(row);
+            statuses.add(Map.of("instance_id", report.instanceId(), "state", report.state().name(),
+                    "service", serviceStatus(report.state()).name()));
         }
-        rows.sort(java.util.Comparator.comparing(r -> r.get("instance_id").toString()));
-        String json = Wire.toJson(rows);
-        jdbc.sql("""
-                insert into heartbeats (instance_id, host_id, received_at, state, role, report, running_at, persistent)
-                select i.id, :host, now(), r.state, r.role, r.report, now() - make_interval(secs => r.silent),
-                       r.persistent
-                  from jsonb_to_recordset(cast(:rows as jsonb))
-                           as r(instance_id uuid, state text, role text, report jsonb, silent double precision,
-                                persistent boolean)
-                  join instances i on i.id = r.instance_id and not i.deleted and i.host_id = :host
-                 order by i.id
-                on conflict (instance_id) do update set host_id = excluded.host_id, received_at = now(),
-                       state = excluded.state, role = excluded.role, report = excluded.report,
-                       running_at = coalesce(excluded.running_at, heartbeats.running_at),
-                       persistent = excluded.persistent""")
-                .param("rows", json).param("host", hostId)
-                .update();
         jdbc.sql("""
                 with r as (
                     select * from jsonb_to_recordset(cast(:rows as jsonb)) as x(instance_id uuid, state text, service text)
@@ -163,7 +151,22 @@ public class Conductor {
                        server_status = case when due.built then 'ACTIVE' else i.server_status end,
                        updated_at = case when due.built then now() else i.updated_at end
                   from due where i.id = due.id""")
-                .param("rows", json).param("host", hostId)
+                .param("rows", Wire.toJson(statuses)).param("host", hostId)
+                .update();
+        jdbc.sql("""
+                insert into heartbeats (instance_id, host_id, received_at, state, role, report, running_at, persistent)
+                select i.id, :host, now(), r.state, r.role, r.report, now() - make_interval(secs => r.silent),
+                       r.persistent
+                  from jsonb_to_recordset(cast(:rows as jsonb))
+                           as r(instance_id uuid, state text, role text, report jsonb, silent double precision,
+                                persistent boolean)
+                  join instances i on i.id = r.instance_id and not i.deleted and i.host_id = :host
+                 order by i.id
+                on conflict (instance_id) do update set host_id = excluded.host_id, received_at = now(),
+                       state = excluded.state, role = excluded.role, report = excluded.report,
+                       running_at = coalesce(excluded.running_at, heartbeats.running_at),
+                       persistent = excluded.persistent""")
+                .param("rows", Wire.toJson(rows)).param("host", hostId)
                 .update();
     }
 
