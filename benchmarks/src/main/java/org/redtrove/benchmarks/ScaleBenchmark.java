@@ -39,6 +39,10 @@ final class ScaleBenchmark {
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<String> masters = new ArrayList<>();
     private final List<String> replicas = new ArrayList<>();
+    /** Instances a poll saw ERROR before they were ACTIVE, with the fault shown, since the last level. */
+    private final List<String> errorsSeen = new ArrayList<>();
+    /** How much of dev mode's output the last level had read, for the lines each level adds. */
+    private int outputRead;
 
     private ScaleBenchmark(DevModeProcess dev, TroveApi api) {
         this.dev = dev;
@@ -70,6 +74,9 @@ final class ScaleBenchmark {
                     Thread.sleep(10_000); // the last attaches' syncs and AOF rewrites settle
                     Map<String, Object> m = b.measure(level);
                     m.put("growSeconds", Benchmarks.round(grew));
+                    m.put("shownErrorWhileBuilt", List.copyOf(b.errorsSeen));
+                    b.errorsSeen.clear();
+                    m.put("selfFencesLogged", b.newLinesContaining("fenced itself"));
                     measured.add(m);
                     Progress.line("%d instances: list p99 %s ms, create → ACTIVE %s ms, heartbeats %s %% of a core",
                             level, m.get("listP99Millis"), m.get("createToActiveMillis"),
@@ -85,6 +92,18 @@ final class ScaleBenchmark {
             System.out.println(markdown(measured));
         }
         return json;
+    }
+
+    /**
+     * Lines dev mode printed since the last call that contain {@code text}: masters that fenced
+     * themselves, when their agent's PINGs to their replicas came too late.
+     */
+    private long newLinesContaining(String text) {
+        List<String> output = dev.output();
+        long n = output.subList(Math.min(outputRead, output.size()), output.size()).stream()
+                .filter(l -> l.contains(text)).count();
+        outputRead = output.size();
+        return n;
     }
 
     /** Creates sets until there are {@code level} instances; returns how long that took, in seconds. */
@@ -113,16 +132,29 @@ final class ScaleBenchmark {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    /** Polls the list (all on one page) every half second until every one is ACTIVE. */
+    /**
+     * Polls the list (all on one page) every half second until every one is ACTIVE. An instance
+     * shown ERROR on the way is what a user polling would see: counted (and its fault kept), and
+     * the run goes on unless it stays ERROR for a minute.
+     */
     private void awaitActive(List<String> ids) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        Map<String, Long> inError = new HashMap<>();
         while (System.nanoTime() < deadline) {
             Map<String, String> status = new HashMap<>();
             api.call("GET", "/instances?limit=1000", null).body().get("instances")
                     .forEach(i -> status.put(i.get("id").asString(), i.get("status").asString()));
             for (String id : ids) {
                 if ("ERROR".equals(status.get(id))) {
-                    throw new IllegalStateException(id + " went to ERROR: " + api.show(id));
+                    if (inError.putIfAbsent(id, System.nanoTime()) == null) {
+                        JsonNode shown = api.show(id);
+                        errorsSeen.add(shown.get("name").asString() + ": " + (shown.has("fault")
+                                ? shown.get("fault").get("message").asString() : "ERROR"));
+                    } else if (System.nanoTime() - inError.get(id) > Duration.ofMinutes(1).toNanos()) {
+                        throw new IllegalStateException(id + " has been ERROR for a minute: " + api.show(id));
+                    }
+                } else {
+                    inError.remove(id);
                 }
             }
             if (ids.stream().allMatch(id -> "ACTIVE".equals(status.get(id)))) {
@@ -331,7 +363,8 @@ final class ScaleBenchmark {
     static String markdown(List<Map<String, Object>> measured) {
         StringBuilder b = new StringBuilder("| instances | list p50 / p99 (page of 100) | all on one page p50 / p99 "
                 + "| create → ACTIVE | heartbeat handling | heartbeats/s | rows written/s (heartbeats) | CPU: dev-mode JVM "
-                + "| PostgreSQL | redis-servers |\n|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| PostgreSQL | redis-servers | shown ERROR while built | self-fences |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> m : measured) {
             @SuppressWarnings("unchecked")
             Map<String, Object> cpu = (Map<String, Object>) m.get("cpuPercentOfACore");
@@ -346,7 +379,9 @@ final class ScaleBenchmark {
                     .append(m.get("heartbeatRowsWrittenPerSecond")).append(")")
                     .append(" | ").append(cpu.get("dev-mode JVM")).append(" %")
                     .append(" | ").append(cpu.get("PostgreSQL")).append(" %")
-                    .append(" | ").append(cpu.get("redis-servers")).append(" % |\n");
+                    .append(" | ").append(cpu.get("redis-servers")).append(" %")
+                    .append(" | ").append(((List<?>) m.get("shownErrorWhileBuilt")).size())
+                    .append(" | ").append(m.get("selfFencesLogged")).append(" |\n");
         }
         return b.toString();
     }
