@@ -2,10 +2,6 @@ package org.redtrove.guestagent.heartbeat;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,15 +26,12 @@ import org.springframework.stereotype.Component;
 /**
  * Tells the conductor this host exists (registration, at start and every
  * {@value #REGISTRATION_EVERY_SECONDS} s, because the conductor may have restarted and forgotten), and
- * what each instance looks like: every instance at once when an instance's state, hold or role
- * changes (a Redis exiting, going silent, answering again) and every heartbeat interval; in between,
- * every suspect-heartbeat interval while any instance is suspect (silent, or a replica's master
- * silent, stopped or held), the suspect ones, and once more each one that stopped being suspect.
- * The taskmanager's failure detection is only as quick as this. Those in-between heartbeats carry
- * only what is suspect because a host of hundreds of instances, busy enough for a few to look
- * silent, would otherwise send all of them ten times a second, and be the busier for it. A broker
- * outage only delays heartbeats: the failure is logged once and retried every suspect-heartbeat
- * interval, and the first heartbeat through is followed at once by a fresh one.
+ * what each instance looks like: at once when an instance's state, hold or role changes (a Redis
+ * exiting, going silent, answering again), every suspect-heartbeat interval while any instance is
+ * suspect (silent, or a replica's master silent, stopped or held), else every heartbeat interval.
+ * The taskmanager's failure detection is only as quick as this. A broker outage only delays
+ * heartbeats: the failure is logged once and retried every suspect-heartbeat interval, and the first
+ * heartbeat through is followed at once by a fresh one.
  */
 @Component
 public class HeartbeatPublisher implements SmartLifecycle {
@@ -63,9 +56,6 @@ public class HeartbeatPublisher implements SmartLifecycle {
     // Timer thread only:
     private Instant lastRegistration = Instant.EPOCH;
     private Instant lastSent = Instant.EPOCH;
-    private Instant lastFull = Instant.EPOCH;
-    /** The instances the last in-between heartbeat carried: the next one carries them once more. */
-    private Set<UUID> lastSuspects = Set.of();
     private boolean failing;
 
     public HeartbeatPublisher(RabbitTemplate rabbit, RedisHost redis, ReplicationTasks tasks, HostIdentity host, AmqpProperties amqp,
@@ -95,7 +85,7 @@ public class HeartbeatPublisher implements SmartLifecycle {
                 try {
                     current.execute(() -> {
                         changePending.set(false); // before the tick: a change during it gets its own
-                        tick(true);
+                        tick();
                     });
                 } catch (RejectedExecutionException e) {
                     changePending.set(false); // stopped
@@ -128,45 +118,29 @@ public class HeartbeatPublisher implements SmartLifecycle {
         boolean suspect = redis.anySuspect();
         boolean cleared = wasSuspect && !suspect;
         wasSuspect = suspect;
-        Instant now = Instant.now();
-        if (cleared || failing || Duration.between(lastFull, now).compareTo(interval) >= 0) {
-            tick(true);
-        } else if (suspect && Duration.between(lastSent, now).compareTo(suspectInterval) >= 0) {
-            tick(false);
+        Duration since = Duration.between(lastSent, Instant.now());
+        if (cleared || since.compareTo(interval) >= 0
+                || (since.compareTo(suspectInterval) >= 0 && (suspect || failing))) {
+            tick();
         }
     }
 
-    /** @param full every instance and task, else the suspect instances and those suspect last time */
-    private void tick(boolean full) {
+    private void tick() {
         Instant now = Instant.now();
         lastSent = now;
-        if (full) {
-            lastFull = now;
-            lastSuspects = Set.of();
-        }
         try {
             if (Duration.between(lastRegistration, now).getSeconds() >= REGISTRATION_EVERY_SECONDS) {
                 publish(new ConductorMessage.HostRegistration(host.hostId(), host.hostName(), host.address(),
                         redisVersion, now));
                 lastRegistration = now;
             }
-            if (full) {
-                publish(new ConductorMessage.Heartbeat(host.hostId(), now, redis.reports(), tasks.reports()));
-            } else {
-                Set<UUID> suspects = redis.suspects();
-                Set<UUID> carried = new HashSet<>(suspects);
-                carried.addAll(lastSuspects);
-                lastSuspects = suspects;
-                publish(new ConductorMessage.Heartbeat(host.hostId(), now, redis.reports(carried), List.of()));
-            }
+            publish(new ConductorMessage.Heartbeat(host.hostId(), now, redis.reports(), tasks.reports()));
             if (failing || Duration.between(now, Instant.now()).compareTo(suspectInterval) > 0) {
                 // Held up (a partition, a broker outage): what went out is old by now, and the
                 // taskmanager acts on fresh reports only. Send what is true now, at once.
                 Instant fresh = Instant.now();
                 publish(new ConductorMessage.Heartbeat(host.hostId(), fresh, redis.reports(), tasks.reports()));
                 lastSent = fresh;
-                lastFull = fresh;
-                lastSuspects = Set.of();
             }
             if (failing) {
                 log.info("heartbeats reach the broker again");

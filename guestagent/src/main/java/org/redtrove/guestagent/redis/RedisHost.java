@@ -347,20 +347,8 @@ public final class RedisHost implements AutoCloseable {
      * than suspect-after.
      */
     public boolean anySuspect() {
-        return !suspects().isEmpty();
-    }
-
-    /** The instances {@link #anySuspect()} is about. */
-    public Set<UUID> suspects() {
         long now = System.currentTimeMillis();
-        return instances.values().stream().filter(i -> i.suspect(now, settings.suspectAfter()))
-                .map(ManagedInstance::id).collect(Collectors.toSet());
-    }
-
-    /** The reports of these instances (those still here), as {@link #reports()} makes them. */
-    public List<InstanceReport> reports(Set<UUID> ids) {
-        return ids.stream().map(instances::get).filter(java.util.Objects::nonNull).map(ManagedInstance::report)
-                .sorted(Comparator.comparing(r -> r.instanceId().toString())).toList();
+        return instances.values().stream().anyMatch(i -> i.suspect(now, settings.suspectAfter()));
     }
 
     /** See {@link RoleChanges#configureSource}. */
