@@ -75,8 +75,8 @@ record BenchmarkOptions(Path jar, Set<Part> parts, Path out, boolean keepData, i
      * What each part chosen is expected to take, from earlier runs on 2 cores: the start-up part
      * about 13 s a round, the replication part about 30 s plus 0.2 s a MB and 10 s a promote, the
      * failover part its setup, stalls and runs, the tasks part its loads and outage, the copy part
-     * about 100 µs a key, the scale part a guess until measured: 1.5 s an instance grown, a minute
-     * of measuring at each size.
+     * about 100 µs a key, the scale part about 0.4 s an instance grown and a minute of measuring at
+     * each size (6 minutes to 500).
      */
     java.util.List<Progress.Planned> plan() {
         java.util.List<Progress.Planned> plan = new java.util.ArrayList<>();
@@ -103,7 +103,7 @@ record BenchmarkOptions(Path jar, Set<Part> parts, Path out, boolean keepData, i
         }
         if (runs(Part.SCALE)) {
             int most = scaleLevels.stream().mapToInt(Integer::intValue).max().orElse(0);
-            plan.add(new Progress.Planned("scale (" + scaleLevels + " instances)", 20 + most * 1.5
+            plan.add(new Progress.Planned("scale (" + scaleLevels + " instances)", 20 + most * 0.4
                     + scaleLevels.size() * 60.0));
         }
         return plan;
