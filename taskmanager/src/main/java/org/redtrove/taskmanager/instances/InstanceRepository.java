@@ -206,20 +206,20 @@ public class InstanceRepository {
                 .param("ids", ids).query(Double.class).single());
     }
 
-    /** Three full heartbeats: a verdict after that is from a report sent after the job looked. */
+    /** Three heartbeats: a verdict after that is from a report sent after the job looked. */
     static final int HEALTH_GRACE_SECONDS = 3;
 
     /**
-     * Records how the supervisor judges the member; answers whether that changed anything. A
-     * failure verdict waits out the grace {@link #markActive} gave it.
+     * Records how the supervisor judges the member; answers whether that changed anything. Any
+     * verdict but HEALTHY waits out the grace {@link #markActive} gave it: SYNCING from a report
+     * of before the attach's end made a backup read the master instead of the in-sync replica.
      */
     public boolean setHealth(UUID id, Health health, String detail) {
-        boolean failure = health == Health.UNREACHABLE || health == Health.FAILED || health == Health.DIVERGED;
         return jdbc.sql("""
                 update instances set health = ?, health_detail = ?
                  where id = ? and (health <> ? or health_detail is distinct from ?)
-                   and (not ? or health_grace_until is null or health_grace_until < now())""")
-                .params(health.name(), detail, id, health.name(), detail, failure).update() > 0;
+                   and (? or health_grace_until is null or health_grace_until < now())""")
+                .params(health.name(), detail, id, health.name(), detail, health == Health.HEALTHY).update() > 0;
     }
 
     private Instance map(ResultSet rs, int row) throws SQLException {
