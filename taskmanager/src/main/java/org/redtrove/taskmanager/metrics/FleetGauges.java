@@ -72,7 +72,9 @@ public class FleetGauges {
                           from replica_sets s
                           join heartbeats m on m.instance_id = s.master_id
                                            and m.report -> 'replication' ->> 'role' = 'master'
-                          cross join lateral jsonb_array_elements(m.report -> 'replication' -> 'replicas') as link
+                          cross join lateral jsonb_array_elements(case
+                                   when jsonb_typeof(m.report -> 'replication' -> 'replicas') = 'array'
+                                   then m.report -> 'replication' -> 'replicas' else '[]' end) as link
                           join instances r on r.replica_set_id = s.id and not r.deleted and r.id <> s.master_id
                                           and r.port = cast(link ->> 'port' as int)
                           join hosts h on h.id = r.host_id and h.address = link ->> 'ip'""")
