@@ -65,7 +65,7 @@ class MultiHostIT {
             range += 100;
         }
         for (Host host : hosts) {
-            awaitReporting(host.name(), Duration.ofSeconds(60));
+            stack.awaitReporting(host.name(), Duration.ofSeconds(60));
         }
         try (TcpBalancer balancer = new TcpBalancer(List.of(firstApi, secondApi))) {
             trove = stack.loginAt(balancer.url());
@@ -98,7 +98,7 @@ class MultiHostIT {
                 long restarted = System.currentTimeMillis();
                 stack.guest(masterHost.name()).terminate(Duration.ofSeconds(60));
                 stack.startGuestOn(masterHost, portRangeOf(masterHost, hosts));
-                awaitReporting(masterHost.name(), Duration.ofSeconds(60));
+                stack.awaitReporting(masterHost.name(), Duration.ofSeconds(60));
                 long acknowledged = writer.acknowledged();
                 writer.awaitAcknowledged(acknowledged + 100, Duration.ofSeconds(30));
                 writer.close();
@@ -116,7 +116,7 @@ class MultiHostIT {
             RedisProcesses.killInstancesOf(work.resolve("guest-" + masterHost.name()));
             String newMaster = awaitNewMaster(replicas, Duration.ofSeconds(60));
             assertThat(hostOf(newMaster)).isNotEqualTo(masterHost.name());
-            JsonNode eject = awaitJob(master, "EJECT");
+            JsonNode eject = new SetProbe(trove).awaitJob(master, "EJECT", Duration.ofSeconds(60));
             assertThat(eject.get("progress").get("reason").asString()).as(eject.toString()).contains("LOST_HOST");
             try (Jedis redis = new Jedis(ip(newMaster), view(newMaster).get("port").asInt(), 2000)) {
                 redis.auth(password);
@@ -126,7 +126,7 @@ class MultiHostIT {
             // a host added: the next replica goes to it, the host without an instance
             Host added = net.host("d");
             stack.startGuestOn(added, "21300-21399");
-            awaitReporting(added.name(), Duration.ofSeconds(60));
+            stack.awaitReporting(added.name(), Duration.ofSeconds(60));
             // and one api process lost: the other answers behind the same address
             stack.api().kill();
             trove = stack.loginAt(balancer.url()); // a client's connections to it broke with it, as through any balancer
@@ -152,15 +152,11 @@ class MultiHostIT {
     }
 
     private String create(String body) throws Exception {
-        var reply = trove.trove("POST", "/instances", body);
-        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-        return reply.json().get("instance").get("id").asString();
+        return trove.createInstance(body);
     }
 
     private JsonNode view(String id) throws Exception {
-        var reply = trove.trove("GET", "/instances/" + id, null);
-        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-        return reply.json().get("instance");
+        return trove.instance(id);
     }
 
     private String ip(String id) throws Exception {
@@ -202,36 +198,7 @@ class MultiHostIT {
         throw new AssertionError("no failover within " + timeout);
     }
 
-    private JsonNode awaitJob(String id, String kind) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (JsonNode job : trove.trove("GET", "/instances/" + id + "/jobs", null).json().get("jobs")) {
-                if (kind.equals(job.get("kind").asString()) && !"RUNNING".equals(job.get("state").asString())
-                        && !"QUEUED".equals(job.get("state").asString())) {
-                    return job;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no finished " + kind + " job for " + id);
-    }
 
-    private void awaitReporting(String hostId, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (Connection db = stack.connect(); PreparedStatement q = db.prepareStatement(
-                "select extract(epoch from now() - last_heartbeat_at) from hosts where id = ?")) {
-            q.setString(1, hostId);
-            while (System.nanoTime() < deadline) {
-                try (ResultSet rs = q.executeQuery()) {
-                    if (rs.next() && rs.getDouble(1) < 0.5) {
-                        return;
-                    }
-                }
-                Thread.sleep(50);
-            }
-        }
-        throw new AssertionError("host " + hostId + " does not report");
-    }
 
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {

@@ -3,9 +3,6 @@ package org.redtrove.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -84,7 +81,7 @@ class PartitionIT {
         // The master goes on a, the only host while it is created; the replica then goes on b,
         // because placement keeps a replica off its master's host.
         stack.startGuestOn(a, "21000-21099");
-        awaitReporting(a.name(), Duration.ofSeconds(60)); // its registration names the Redis version to create
+        stack.awaitReporting(a.name(), Duration.ofSeconds(60)); // its registration names the Redis version to create
         trove = stack.login();
         String master = create("{\"instance\":{\"name\":\"part\",\"flavorRef\":\"1\"}}");
         trove.awaitStatus(master, BUILD, "ACTIVE");
@@ -94,7 +91,7 @@ class PartitionIT {
             redis.set("seed", "before");
         }
         stack.startGuestOn(b, "21100-21199");
-        awaitReporting(b.name(), Duration.ofSeconds(60));
+        stack.awaitReporting(b.name(), Duration.ofSeconds(60));
         String replica = create("{\"instance\":{\"name\":\"part-r\",\"replica_of\":\"" + master + "\"}}");
         trove.awaitStatus(replica, BUILD, "ACTIVE");
         assertThat(ip(replica)).as("the replica's host").isEqualTo(b.address());
@@ -116,7 +113,7 @@ class PartitionIT {
 
             net.heal(a);
             long healed = System.currentTimeMillis();
-            long reported = awaitReporting(a.name(), Duration.ofSeconds(120));
+            long reported = stack.awaitReporting(a.name(), Duration.ofSeconds(120));
             long rejoined = awaitRole(master, "slave", b.address(), port(replica), Duration.ofSeconds(120));
             awaitValue(master, "while-partitioned", "on-the-new-master");
             Thread.sleep(1000); // the writer's last attempts on the old master, now a replica
@@ -180,15 +177,11 @@ class PartitionIT {
     // ---- the set, through the API and Redis ------------------------------------------------------
 
     private String create(String body) throws Exception {
-        var reply = trove.trove("POST", "/instances", body);
-        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-        return reply.json().get("instance").get("id").asString();
+        return trove.createInstance(body);
     }
 
     private JsonNode view(String id) throws Exception {
-        var reply = trove.trove("GET", "/instances/" + id, null);
-        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-        return reply.json().get("instance");
+        return trove.instance(id);
     }
 
     /** Where an instance's Redis is, and its password: fixed once it is placed. */
@@ -403,26 +396,6 @@ class PartitionIT {
 
     // ---- hosts -----------------------------------------------------------------------------------
 
-    /**
-     * Waits until the host's agent has reported within the last half second, as the taskmanager
-     * sees it (the API does not show hosts); answers when.
-     */
-    private long awaitReporting(String hostId, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (Connection db = stack.connect(); PreparedStatement q = db.prepareStatement(
-                "select extract(epoch from now() - last_heartbeat_at) from hosts where id = ?")) {
-            q.setString(1, hostId);
-            while (System.nanoTime() < deadline) {
-                try (ResultSet rs = q.executeQuery()) {
-                    if (rs.next() && rs.getDouble(1) < 0.5) {
-                        return System.currentTimeMillis();
-                    }
-                }
-                Thread.sleep(50);
-            }
-        }
-        throw new AssertionError("host " + hostId + " does not report");
-    }
 
     // ---- reporting -------------------------------------------------------------------------------
 

@@ -232,6 +232,27 @@ public final class ProcessStack implements AutoCloseable {
         return SharedTestDatabase.get().connect(database);
     }
 
+    /**
+     * Waits until the host's agent has reported within the last half second, as the taskmanager
+     * sees it (the API does not show hosts); answers when.
+     */
+    public long awaitReporting(String hostId, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Connection db = connect(); java.sql.PreparedStatement q = db.prepareStatement(
+                "select extract(epoch from now() - last_heartbeat_at) from hosts where id = ?")) {
+            q.setString(1, hostId);
+            while (System.nanoTime() < deadline) {
+                try (java.sql.ResultSet rs = q.executeQuery()) {
+                    if (rs.next() && rs.getDouble(1) < 0.5) {
+                        return System.currentTimeMillis();
+                    }
+                }
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("host " + hostId + " does not report");
+    }
+
     /** Starts the guest agent of {@code host} again, on the same data dir (after a kill). */
     public JarProcess restartGuest(String host, String portRange) throws IOException, InterruptedException {
         return startGuest(host, portRange);

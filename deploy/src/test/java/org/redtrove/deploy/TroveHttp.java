@@ -94,4 +94,18 @@ public final class TroveHttp {
         }
         throw new AssertionError("instance " + id + " did not reach " + String.join("/", wanted) + ": " + last);
     }
+
+    /** POST /instances, which must be accepted; answers the new instance's id. */
+    public String createInstance(String body) throws IOException, InterruptedException {
+        Reply reply = trove("POST", "/instances", body);
+        org.assertj.core.api.Assertions.assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        return reply.json().get("instance").get("id").asString();
+    }
+
+    /** GET /instances/{id}, which must exist; answers its view. */
+    public JsonNode instance(String id) throws IOException, InterruptedException {
+        Reply reply = trove("GET", "/instances/" + id, null);
+        org.assertj.core.api.Assertions.assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        return reply.json().get("instance");
+    }
 }
