@@ -4,7 +4,10 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import org.redtrove.common.InstanceReport;
 import org.redtrove.common.RedisState;
@@ -119,20 +122,13 @@ public class GuestMetrics {
         }
 
         synchronized void refresh(List<InstanceReport> reports, List<ReplicationTaskReport> taskReports) {
-            for (Family<InstanceReport> family : instances) {
-                family.gauge().register(reports.stream()
-                        .filter(r -> !Double.isNaN(family.value().applyAsDouble(r)))
-                        .map(r -> MultiGauge.Row.of(instanceTags(r), value(family.value(), r)))
-                        .toList(), true);
-            }
-            for (Family<ReplicationTaskReport> family : tasks) {
-                family.gauge().register(taskReports.stream()
-                        .filter(t -> !Double.isNaN(family.value().applyAsDouble(t)))
-                        .map(t -> MultiGauge.Row.of(Tags.of("task", t.taskId().toString(),
-                                "instance", String.valueOf(t.instanceId()), "host", hostId),
-                                value(family.value(), t)))
-                        .toList(), true);
-            }
+            Map<InstanceReport, Tags> instanceTags = new IdentityHashMap<>();
+            reports.forEach(r -> instanceTags.put(r, instanceTags(r)));
+            instances.forEach(family -> family.register(reports, instanceTags::get));
+            Map<ReplicationTaskReport, Tags> taskTags = new IdentityHashMap<>();
+            taskReports.forEach(t -> taskTags.put(t, Tags.of("task", t.taskId().toString(),
+                    "instance", String.valueOf(t.instanceId()), "host", hostId)));
+            tasks.forEach(family -> family.register(taskReports, taskTags::get));
         }
 
         private Tags instanceTags(InstanceReport r) {
@@ -141,12 +137,19 @@ public class GuestMetrics {
             return Tags.of("instance_id", r.instanceId().toString(), "set", set, "role", role, "host", hostId);
         }
 
-        /** A row's value is taken now, not at scrape: MultiGauge reads a Number it holds. */
-        private static <T> Number value(ToDoubleFunction<T> f, T row) {
-            return f.applyAsDouble(row);
-        }
-
+        /** One metric's series: a row per instance or task that has the figure, valued now. */
         private record Family<T>(MultiGauge gauge, ToDoubleFunction<T> value) {
+
+            void register(List<T> rows, Function<T, Tags> tags) {
+                List<MultiGauge.Row<?>> series = new ArrayList<>();
+                for (T row : rows) {
+                    double v = value.applyAsDouble(row);
+                    if (!Double.isNaN(v)) {
+                        series.add(MultiGauge.Row.of(tags.apply(row), v));
+                    }
+                }
+                gauge.register(series, true);
+            }
         }
     }
 }
