@@ -14,12 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import org.redtrove.common.ReplicationInfo;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Keeps each instance's lastAnswered precise to one liveness interval, so the taskmanager can tell a
@@ -27,9 +22,10 @@ import redis.clients.jedis.exceptions.JedisException;
  * Each replica's agent also PINGs the replica's master as the replica logs in to it, which is how a
  * replica confirms that its master is gone rather than merely cut off from the taskmanager.
  *
- * <p>A PING still waiting is never sent again nor queued behind: its silence is the measurement. The
- * pings run on one shared pool that only grows while pings wait, so a hung Redis holds one thread
- * and never delays another instance's turn; the clock thread itself never talks to Redis.
+ * <p>A PING still waiting is never sent again nor queued behind: its silence is the measurement. All
+ * PINGs go through one {@link PingLoop}, non-blocking, so a hung Redis delays no other instance's
+ * turn; the clock thread itself never talks to Redis, and only a self-fence change, which does,
+ * takes a thread of its own.
  */
 final class LivenessPingers implements AutoCloseable {
 
@@ -38,15 +34,16 @@ final class LivenessPingers implements AutoCloseable {
     private final Duration selfFenceAfter;
     private final Map<UUID, Watch> watched = new ConcurrentHashMap<>();
     private final ScheduledExecutorService clock;
-    private final ExecutorService pings;
+    private final PingLoop loop = new PingLoop("redis-ping");
+    private final ExecutorService fenceChanges;
 
     LivenessPingers(Duration interval, Duration unresponsiveAfter, Duration selfFenceAfter) {
         this.interval = interval;
         this.unresponsiveAfter = unresponsiveAfter;
         this.selfFenceAfter = selfFenceAfter;
         this.clock = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "redis-liveness"));
-        this.pings = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                r -> daemon(r, "redis-ping"));
+        this.fenceChanges = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> daemon(r, "redis-fence"));
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -69,7 +66,7 @@ final class LivenessPingers implements AutoCloseable {
         if (w != null) {
             w.own.close();
             w.master.close();
-            w.replicas.values().forEach(Link::close);
+            w.replicas.values().forEach(PingLoop.Conn::close);
         }
     }
 
@@ -82,13 +79,15 @@ final class LivenessPingers implements AutoCloseable {
                 // one instance's trouble must not stop the clock for the others
             }
         }
+        loop.flush();
     }
 
     @Override
     public void close() {
         clock.shutdownNow();
         watched.keySet().forEach(this::forget);
-        pings.shutdownNow();
+        loop.close();
+        fenceChanges.shutdownNow();
     }
 
     /**
@@ -97,9 +96,9 @@ final class LivenessPingers implements AutoCloseable {
      */
     private final class Watch {
         final ManagedInstance instance;
-        final Link own = new Link();
-        final Link master = new Link();
-        final Map<String, Link> replicas = new ConcurrentHashMap<>();
+        final PingLoop.Conn own = loop.connection();
+        final PingLoop.Conn master = loop.connection();
+        final Map<String, PingLoop.Conn> replicas = new ConcurrentHashMap<>();
         final SelfFence fence;
 
         Watch(ManagedInstance instance) {
@@ -133,7 +132,7 @@ final class LivenessPingers implements AutoCloseable {
             for (ReplicationInfo.ReplicaLink r : fence.replicasToPing(nowMillis)) {
                 String key = r.ip() + ":" + r.port();
                 listed.add(key);
-                boolean sent = replicas.computeIfAbsent(key, k -> new Link()).ping(
+                boolean sent = replicas.computeIfAbsent(key, k -> loop.connection()).ping(
                         new RedisEndpoint(r.ip(), r.port(), null, null, unresponsiveAfter), answer -> {
                             if (answer != Probe.Answer.NO_ANSWER) {
                                 fence.answered();
@@ -153,69 +152,9 @@ final class LivenessPingers implements AutoCloseable {
             Runnable change = fence.due(nowMillis);
             if (change != null) {
                 try {
-                    pings.execute(change);
+                    fenceChanges.execute(change);
                 } catch (RejectedExecutionException e) {
                     // shutting down
-                }
-            }
-        }
-    }
-
-    /**
-     * One persistent connection, reopened when its target (address or credentials) changes or after
-     * an error. Only one PING is in flight at a time, guarded by {@code inFlight}.
-     */
-    private final class Link {
-        private final AtomicBoolean inFlight = new AtomicBoolean();
-        private volatile Jedis connection;
-        private volatile RedisEndpoint connectedTo;
-
-        /** Sends a PING unless one is still waiting; true when it sent one. */
-        boolean ping(RedisEndpoint target, Consumer<Probe.Answer> onAnswer) {
-            if (!inFlight.compareAndSet(false, true)) {
-                return false;
-            }
-            try {
-                pings.execute(() -> {
-                    try {
-                        onAnswer.accept(pingOnce(target));
-                    } finally {
-                        inFlight.set(false);
-                    }
-                });
-                return true;
-            } catch (RejectedExecutionException e) {
-                inFlight.set(false); // shutting down
-                return false;
-            }
-        }
-
-        private Probe.Answer pingOnce(RedisEndpoint target) {
-            try {
-                if (connection == null || !target.equals(connectedTo)) {
-                    close();
-                    connectedTo = target;
-                    connection = target.open();
-                }
-                connection.ping();
-                return Probe.Answer.PONG;
-            } catch (JedisException e) {
-                close();
-                return e instanceof JedisDataException && !(e.getMessage() + "").contains("LOADING")
-                        ? Probe.Answer.AUTH_REFUSED : Probe.failed(e).answer();
-            }
-        }
-
-        /** Also from another thread: closing the socket ends a PING that waits on it. */
-        void close() {
-            Jedis c = connection;
-            connection = null;
-            connectedTo = null;
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (RuntimeException ignored) {
-                    // a broken connection may fail to close; it is gone either way
                 }
             }
         }
