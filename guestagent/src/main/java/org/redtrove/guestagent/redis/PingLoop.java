@@ -137,6 +137,8 @@ final class PingLoop implements AutoCloseable {
         private final ByteBuffer in = ByteBuffer.allocate(256);
         private final StringBuilder line = new StringBuilder();
         private boolean authPending;
+        /** This connection's AUTH failed: it stays unauthenticated, every PING on it refused. */
+        private boolean authRefused;
         private Consumer<Probe.Answer> onAnswer;
         private long deadline;
 
@@ -228,7 +230,8 @@ final class PingLoop implements AutoCloseable {
             while (in.hasRemaining() && channel != null) {
                 char c = (char) in.get();
                 if (c == '\n') {
-                    int end = line.length() > 0 && line.charAt(line.length() - 1) == '\r' ? line.length() - 1 : line.length();
+                    int end = line.length() > 0 && line.charAt(line.length() - 1) == '\r'
+                            ? line.length() - 1 : line.length();
                     String reply = line.substring(0, end);
                     line.setLength(0);
                     replied(reply);
@@ -239,22 +242,23 @@ final class PingLoop implements AutoCloseable {
             in.clear();
         }
 
-        /** AUTH's reply, then PING's: PONG, or an error that is an answer all the same. */
+        /**
+         * AUTH's reply, then PING's, which answers: PONG, or an error that is an answer all the same
+         * (as Jedis reported it: a live Redis that refused us, unless loading). An error reply leaves
+         * the connection open, so a replica PINGed without credentials (NOAUTH) or a master that
+         * refuses PING to the replication user is not reconnected to ten times a second: thousands
+         * of connections a second on a host of 500 instances, and its ephemeral ports run out.
+         */
         private void replied(String reply) {
             if (authPending) {
                 authPending = false;
-                if (reply.startsWith("-")) {
-                    finish(reply.contains("LOADING") ? Probe.Answer.LOADING : Probe.Answer.AUTH_REFUSED);
-                    closeChannel();
-                }
+                authRefused = reply.startsWith("-");
                 return;
             }
-            if (reply.startsWith("+")) {
-                finish(Probe.Answer.PONG);
-            } else {
-                // As Jedis reported it: an error reply is a live Redis that refused us, unless loading.
+            if (authRefused || reply.startsWith("-")) {
                 finish(reply.contains("LOADING") ? Probe.Answer.LOADING : Probe.Answer.AUTH_REFUSED);
-                closeChannel();
+            } else {
+                finish(Probe.Answer.PONG);
             }
         }
 
@@ -291,6 +295,7 @@ final class PingLoop implements AutoCloseable {
             key = null;
             connectedTo = null;
             authPending = false;
+            authRefused = false;
             out = ByteBuffer.allocate(0);
             in.clear();
             line.setLength(0);

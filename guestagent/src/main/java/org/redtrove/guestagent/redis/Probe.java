@@ -9,8 +9,9 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.SafeEncoder;
 
 /**
- * One health check of an instance: PING as the agent, then INFO replication, persistence, and
- * stats with memory and clients (one round trip) for the sync counters and the load figures.
+ * One health check of an instance: PING as the agent, then INFO replication, persistence, stats,
+ * memory and clients (one round trip, Redis 7's INFO of several sections) for the role, the sync
+ * counters and the load figures, and the save policy.
  */
 record Probe(Answer answer, String error, ReplicationInfo replication, Boolean persistent, InstanceReport.Usage usage) {
 
@@ -25,19 +26,24 @@ record Probe(Answer answer, String error, ReplicationInfo replication, Boolean p
         NO_ANSWER
     }
 
+    /** On a connection of its own, closed after. */
     static Probe of(RedisEndpoint endpoint) {
         try (Jedis jedis = endpoint.open()) {
-            jedis.ping();
-            String replication = jedis.info("replication");
-            Map<String, String> persistence = InfoReplication.fields(jedis.info("persistence"));
-            String save = jedis.configGet("save").getOrDefault("save", "");
-            boolean persistent = "1".equals(persistence.get("aof_enabled")) || !save.isBlank();
-            String stats = SafeEncoder.encode((byte[]) jedis.sendCommand(Protocol.Command.INFO,
-                    "stats", "memory", "clients"));
-            return new Probe(Answer.PONG, null, InfoReplication.parse(replication, stats), persistent, usage(stats));
+            return on(jedis);
         } catch (JedisException e) {
             return failed(e);
         }
+    }
+
+    /** On an open connection; a JedisException means that connection is no use any more. */
+    static Probe on(Jedis jedis) {
+        jedis.ping();
+        String info = SafeEncoder.encode((byte[]) jedis.sendCommand(Protocol.Command.INFO,
+                "replication", "persistence", "stats", "memory", "clients"));
+        Map<String, String> fields = InfoReplication.fields(info);
+        String save = jedis.configGet("save").getOrDefault("save", "");
+        boolean persistent = "1".equals(fields.get("aof_enabled")) || !save.isBlank();
+        return new Probe(Answer.PONG, null, InfoReplication.parse(info, info), persistent, usage(info));
     }
 
     static InstanceReport.Usage usage(String info) {

@@ -68,6 +68,7 @@ public final class RedisHost implements AutoCloseable {
             r -> daemon(r, "redis-supervisor"));
     /** Probes run in parallel so one hung Redis (up to unresponsive-after per PING) does not delay the rest. */
     private final ExecutorService probes = Executors.newFixedThreadPool(4, r -> daemon(r, "redis-probe"));
+    private final ProbeConnections probeConnections = new ProbeConnections();
     private final ExecutorService watches = Executors.newCachedThreadPool(r -> daemon(r, "redis-watch"));
     /** Restarts after an exit: never behind a supervision tick that waits on a hung Redis. */
     private final ExecutorService exits = Executors.newSingleThreadExecutor(r -> daemon(r, "redis-exit"));
@@ -199,7 +200,7 @@ public final class RedisHost implements AutoCloseable {
     /** Probes the instance now and folds the result into its state. */
     private InstanceReport refresh(ManagedInstance instance) {
         long generation = instance.tracking().generation();
-        Probe probe = Probe.of(instance.endpoint());
+        Probe probe = probeConnections.of(instance.id(), instance.endpoint());
         return instance.record(probe, generation, Instant.now());
     }
 
@@ -315,6 +316,7 @@ public final class RedisHost implements AutoCloseable {
     public void delete(UUID id) {
         synchronized (creation) {
             pingers.forget(id);
+            probeConnections.forget(id);
             ManagedInstance instance = instances.get(id);
             InstanceDirectory dir = instance != null ? instance.dir()
                     : new InstanceDirectory(settings.instancesDir().resolve(id.toString()));
@@ -562,6 +564,7 @@ public final class RedisHost implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        probeConnections.close();
         if (!stopRedis) {
             return;
         }

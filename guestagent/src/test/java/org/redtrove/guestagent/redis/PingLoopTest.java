@@ -73,6 +73,28 @@ class PingLoopTest {
         assertThat(ping(conn, as(USER, PASSWORD))).as("after an error, a new connection").isEqualTo(Probe.Answer.PONG);
     }
 
+    /** A refusal is an answer, not a broken connection: thousands of reconnections a second would use up ports. */
+    @Test
+    void refusedPingsKeepTheirConnection() throws Exception {
+        PingLoop.Conn anonymous = loop.connection();
+        PingLoop.Conn refused = loop.connection();
+        long before = connectionsReceived();
+        for (int i = 0; i < 20; i++) {
+            assertThat(ping(anonymous, as(null, null))).isEqualTo(Probe.Answer.AUTH_REFUSED);
+            assertThat(ping(refused, as(USER, "wrong"))).isEqualTo(Probe.Answer.AUTH_REFUSED);
+        }
+        // one connection each, and this look's own
+        assertThat(connectionsReceived() - before).as("connections received").isEqualTo(2 + 1);
+    }
+
+    private long connectionsReceived() {
+        try (Jedis j = new Jedis("127.0.0.1", port)) {
+            j.auth("tenant-only");
+            String info = j.info("stats");
+            return Long.parseLong(info.replaceAll("(?s).*total_connections_received:(\\d+).*", "$1"));
+        }
+    }
+
     @Test
     void aHungRedisIsSilentForItsTimeoutAndDelaysNoOtherPing() throws Exception {
         PingLoop.Conn hung = loop.connection();
