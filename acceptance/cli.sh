@@ -34,7 +34,8 @@ ln -s "$top/cli/redtrove" "$tmp/bin/redtrove"
 export PATH="$tmp/bin:$PATH"
 expect "redtrove --help lists the verbs" 'replication.*' redtrove --help
 for verb in "replication create" "replication list" "replication show" "replication update" "replication pause" \
-    "replication resume" "replication delete" replicas cp "copy list" "copy show"; do
+    "replication resume" "replication delete" replicas cp "copy list" "copy show" "host list" "host show" \
+    "host drain" "host resume"; do
   # shellcheck disable=SC2086
   expect "redtrove $verb --help" "^Usage: redtrove $verb" redtrove $verb --help
 done
@@ -150,3 +151,18 @@ expect "the guest agent: the instances, labelled by id, set and role" \
   scrape "$guest_metrics"
 if grep -qF "$src_pw" <<<"$(scrape "$guest_metrics")"; then not_ok "no password in the metrics"
 else ok "no password in the metrics"; fi
+
+echo "# 7. hosts, as the runbook drains one (at ${SECONDS} s)"
+host_id=$(redtrove host list -f json | python3 -c 'import json,sys; print(json.load(sys.stdin)["hosts"][0]["id"])')
+expect "host list: the dev host, one master with a replica on it" "^[^ ]+ +$host_id +127\.0\.0\.1 +[0-9.]+ +1 +1 +" \
+  redtrove host list
+expect "host show: its instances" "^$src +plant " redtrove host show "$host_id"
+expect_error "drain on one host: the master is listed as not handed over, exit status 1" \
+  'plant \(.*\): not handed over: no ACTIVE replica on a host that is not being drained' redtrove host drain "$host_id"
+expect "host show: draining" 'draining since ' redtrove host show "$host_id"
+created=$(api POST instances '{"instance":{"name":"nowhere","flavorRef":"1"}}' | json instance id)
+errored() { out=$(api GET "instances/$1"); [ "$(json instance status <<<"$out")" = ERROR ]; }
+wait_for 60 "a new instance finds no host while the only one is drained" errored "$created"
+expect "its fault says why" 'not being drained' api GET "instances/$created"
+expect "resume: it takes instances again" 'takes new instances' redtrove host resume "$host_id"
+expect_error "a host nobody knows: one line" '^Error: Host no-such-host could not be found' redtrove host show no-such-host

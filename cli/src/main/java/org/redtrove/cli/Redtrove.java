@@ -18,10 +18,11 @@ import picocli.CommandLine.ScopeType;
  * RedTrove's API, logged in as {@code openstack} is (an openrc's OS_* variables).
  */
 @Command(name = "redtrove", mixinStandardHelpOptions = true, version = "redtrove 0.1.0",
-        description = "RedTrove's own client: replication tasks, a replica set's replication and copies of data.%n"
+        description = "RedTrove's own client: replication tasks, a replica set's replication, copies of data and,"
+                + " for admins, the guest hosts.%n"
                 + "Logs in as openstack does: source an openrc (OS_AUTH_URL, OS_USERNAME, ...) or give --os-* options.",
         subcommands = {ReplicationCommand.class, ReplicasCommand.class, CpCommand.class, CopyCommand.class,
-                CommandLine.HelpCommand.class},
+                HostCommand.class, CommandLine.HelpCommand.class},
         footer = "%nExit status: 0 when the command did what it says, 1 when the server or a Redis refused, 2 for a"
                 + " usage error.")
 public final class Redtrove implements Runnable {

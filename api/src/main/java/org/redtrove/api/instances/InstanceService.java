@@ -283,7 +283,21 @@ class InstanceService {
     /** Planned switchover to the given replica: the whole set shows PROMOTE until the job ends. */
     @Transactional
     void promote(AuthContext auth, String id) {
-        InstanceRow candidate = lockVisible(auth, id);
+        promoteLocked(lockVisible(auth, id));
+    }
+
+    /** An operator's switchover to this replica (a host being drained), whoever's project it is in. */
+    @Transactional
+    void promote(UUID candidateId) {
+        InstanceRow row = instances.find(candidateId).orElseThrow(() -> NotFound.resource(candidateId.toString()));
+        if (row.replicaSetId() != null) {
+            sets.lock(row.replicaSetId());
+        }
+        promoteLocked(instances.findForUpdate(candidateId)
+                .orElseThrow(() -> NotFound.resource(candidateId.toString())));
+    }
+
+    private void promoteLocked(InstanceRow candidate) {
         if (!candidate.isReplica()) {
             throw new BadRequest("Instance " + candidate.id() + " is not a replica.");
         }

@@ -110,6 +110,9 @@ public final class TrovePolicy {
         rule("GET", "/limits", "limits:index", Check.READER);
         rule("GET", "/mgmt/quotas/{tenantId}", "mgmt:quota:show", Check.ADMIN);
         rule("PUT", "/mgmt/quotas/{tenantId}", "mgmt:quota:update", Check.ADMIN);
+        rule("GET", "/mgmt/hosts", "mgmt:host:index", Check.ADMIN);
+        rule("GET", "/mgmt/hosts/{hostId}", "mgmt:host:show", Check.ADMIN);
+        rule("POST", "/mgmt/hosts/{hostId}/action", "mgmt:host:action", Check.ADMIN);
     }
 
     private static final String PREFIX = "/v1.0/{projectId}";

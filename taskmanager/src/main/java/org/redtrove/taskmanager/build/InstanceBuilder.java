@@ -50,7 +50,7 @@ public class InstanceBuilder {
             return instance.hostId();
         }
         String hostId = hosts.choose(avoid).orElseThrow(() -> new JobFailedException(
-                "No host is available: no guest agent has sent a heartbeat recently."));
+                "No host is available: no guest agent that is not being drained has sent a heartbeat recently."));
         instances.place(instance.id(), hostId);
         return hostId;
     }

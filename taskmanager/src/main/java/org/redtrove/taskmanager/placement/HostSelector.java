@@ -8,8 +8,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Chooses the host for a new instance: only hosts whose guest has sent a heartbeat recently,
- * preferring hosts outside {@code avoid} (a replica's source host, so that one host failure
+ * Chooses the host for a new instance: only hosts whose guest has sent a heartbeat recently and
+ * that no operator is draining, preferring hosts outside {@code avoid} (a replica's source host, so that one host failure
  * cannot take a master and its replica together), then the host with the fewest instances.
  */
 @Component
@@ -27,7 +27,7 @@ public class HostSelector {
         List<HostLoad> hosts = jdbc.sql("""
                 select h.id, count(i.id) as instances
                   from hosts h left join instances i on i.host_id = h.id and not i.deleted
-                 where h.last_heartbeat_at > now() - make_interval(secs => ?)
+                 where h.last_heartbeat_at > now() - make_interval(secs => ?) and h.draining_since is null
                  group by h.id""")
                 .param(properties.hostFreshness().toSeconds())
                 .query((rs, n) -> new HostLoad(rs.getString("id"), rs.getInt("instances"))).list();
