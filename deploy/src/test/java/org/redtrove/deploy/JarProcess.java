@@ -72,6 +72,19 @@ public final class JarProcess implements AutoCloseable {
         return new JarProcess(builder.start());
     }
 
+    /**
+     * A command line of a service unit as it is written there (its own java, jar and options),
+     * started in {@code workDir} with exactly {@code env} on top of this JVM's environment.
+     */
+    public static JarProcess exec(List<String> command, Path workDir, java.util.Map<String, String> env)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        builder.environment().remove("REDTROVE_DB_URL");
+        builder.environment().remove("REDTROVE_AMQP_URL");
+        builder.environment().putAll(env);
+        return new JarProcess(builder.start());
+    }
+
     /** Waits for a line of output containing {@code text}; returns it. */
     public String awaitLine(String text, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

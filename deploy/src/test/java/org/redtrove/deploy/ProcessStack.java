@@ -157,6 +157,11 @@ public final class ProcessStack implements AutoCloseable {
                 "REDTROVE_QUOTA_INSTANCES", "-1");
     }
 
+    /** How a process reaches this stack's broker: its URL (with the password) and the queues' prefix. */
+    public Map<String, String> brokerEnvironment() {
+        return Map.of("REDTROVE_AMQP_URL", broker.url(), "REDTROVE_AMQP_PREFIX", prefix);
+    }
+
     /** Starts a taskmanager with this stack's settings plus {@code extra} ({@code --key=value}). */
     public JarProcess startTaskmanager(String... extra) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("taskmanager"));
