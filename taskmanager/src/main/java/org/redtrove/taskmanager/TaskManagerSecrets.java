@@ -20,7 +20,8 @@ public class TaskManagerSecrets {
     public static final String REPLICATION_PASSWORD = "replica_sets.replication_password";
 
     @Bean
-    SecretBox secretBox(@Value("${redtrove.secrets.key-file:./secret.key}") Path keyFile) {
-        return SecretBox.fromKeyFile(keyFile);
+    SecretBox secretBox(@Value("${redtrove.secrets.key-file:./secret.key}") Path keyFile,
+            @Value("${redtrove.secrets.extra-key-files:}") String extraKeyFiles) {
+        return SecretBox.fromKeyFiles(keyFile, extraKeyFiles);
     }
 }

@@ -39,10 +39,11 @@ class CopyService {
     private final JobWriter jobs;
     private final SecretBox box;
 
-    CopyService(JdbcClient jdbc, JobWriter jobs, @Value("${redtrove.secrets.key-file:./secret.key}") Path keyFile) {
+    CopyService(JdbcClient jdbc, JobWriter jobs, @Value("${redtrove.secrets.key-file:./secret.key}") Path keyFile,
+            @Value("${redtrove.secrets.extra-key-files:}") String extraKeyFiles) {
         this.jdbc = jdbc;
         this.jobs = jobs;
-        this.box = SecretBox.fromKeyFile(keyFile);
+        this.box = SecretBox.fromKeyFiles(keyFile, extraKeyFiles);
     }
 
     @Transactional

@@ -16,8 +16,9 @@ public class InstancePasswords {
 
     private final SecretBox box;
 
-    InstancePasswords(@Value("${redtrove.secrets.key-file:./secret.key}") Path keyFile) {
-        this.box = SecretBox.fromKeyFile(keyFile);
+    InstancePasswords(@Value("${redtrove.secrets.key-file:./secret.key}") Path keyFile,
+            @Value("${redtrove.secrets.extra-key-files:}") String extraKeyFiles) {
+        this.box = SecretBox.fromKeyFiles(keyFile, extraKeyFiles);
     }
 
     String seal(String password) {

@@ -18,8 +18,9 @@ class ReplicationPasswords {
 
     private final SecretBox box;
 
-    ReplicationPasswords(@Value("${redtrove.secrets.key-file:./secret.key}") Path keyFile) {
-        this.box = SecretBox.fromKeyFile(keyFile);
+    ReplicationPasswords(@Value("${redtrove.secrets.key-file:./secret.key}") Path keyFile,
+            @Value("${redtrove.secrets.extra-key-files:}") String extraKeyFiles) {
+        this.box = SecretBox.fromKeyFiles(keyFile, extraKeyFiles);
     }
 
     String seal(String password) {

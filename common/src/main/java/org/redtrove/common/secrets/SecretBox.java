@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -24,6 +26,11 @@ import javax.crypto.spec.SecretKeySpec;
  * is missing; every api and taskmanager of one installation must read the same file. It is
  * created by linking a complete temporary file into place, so two processes starting at once can
  * never end up with different keys.
+ *
+ * <p>Rotating the key: more key files ({@code redtrove.secrets.extra-key-files}) open values but
+ * never seal one. Every process is given the new key as an extra one, then the new key as its key
+ * and the old as an extra one; the api re-seals what the old key sealed when it starts
+ * ({@code SecretResealing}); then the old key is dropped (deploy/runbooks/restore-and-secrets.md).
  */
 public final class SecretBox {
 
@@ -33,14 +40,35 @@ public final class SecretBox {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SecretKeySpec key;
+    private final List<SecretKeySpec> extraKeys;
 
-    private SecretBox(byte[] key) {
+    private SecretBox(byte[] key, List<SecretKeySpec> extraKeys) {
         this.key = new SecretKeySpec(key, "AES");
+        this.extraKeys = List.copyOf(extraKeys);
     }
 
     /** @param keyFile the installation's key, created if missing */
     public static SecretBox fromKeyFile(Path keyFile) {
-        return new SecretBox(readOrCreateKey(keyFile));
+        return new SecretBox(readOrCreateKey(keyFile), List.of());
+    }
+
+    /**
+     * @param extraKeyFiles comma-separated key files that open values too but never seal one (the
+     *                      next key before a rotation, the last one after it); they must exist
+     */
+    public static SecretBox fromKeyFiles(Path keyFile, String extraKeyFiles) {
+        List<SecretKeySpec> extra = new ArrayList<>();
+        for (String file : extraKeyFiles == null ? new String[0] : extraKeyFiles.split(",")) {
+            if (!file.isBlank()) {
+                Path path = Path.of(file.trim());
+                if (!Files.exists(path)) {
+                    throw new IllegalStateException("redtrove.secrets.extra-key-files names " + path
+                            + ", which does not exist: an extra key is never created");
+                }
+                extra.add(new SecretKeySpec(readOrCreateKey(path), "AES"));
+            }
+        }
+        return new SecretBox(readOrCreateKey(keyFile), extra);
     }
 
     /**
@@ -74,6 +102,26 @@ public final class SecretBox {
         if (stored == null || !isSealed(stored)) {
             return stored;
         }
+        String opened = openWith(key, purpose, stored);
+        for (int i = 0; opened == null && i < extraKeys.size(); i++) {
+            opened = openWith(extraKeys.get(i), purpose, stored);
+        }
+        if (opened == null) {
+            throw new IllegalStateException("A stored secret cannot be decrypted with this installation's key"
+                    + " (redtrove.secrets.key-file): every api and taskmanager must use the same key file.");
+        }
+        return opened;
+    }
+
+    /**
+     * Whether the value should be sealed again under this box's key: stored in plain text, or
+     * sealed under one of the extra keys. Null needs nothing.
+     */
+    public boolean needsResealing(String purpose, String stored) {
+        return stored != null && (!isSealed(stored) || openWith(key, purpose, stored) == null);
+    }
+
+    private static String openWith(SecretKeySpec key, String purpose, String stored) {
         try {
             byte[] in = Base64.getDecoder().decode(stored.substring(PREFIX.length()));
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
@@ -81,8 +129,7 @@ public final class SecretBox {
             cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
             return new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("A stored secret cannot be decrypted with this installation's key"
-                    + " (redtrove.secrets.key-file): every api and taskmanager must use the same key file.");
+            return null; // another key's, or altered
         }
     }
 

@@ -33,6 +33,47 @@ class SecretBoxTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("same key file");
     }
 
+    /** A rotation: the new key first opens only, then seals, while the old one still opens. */
+    @Test
+    void extraKeysOpenButNeverSealAndTellWhatNeedsSealingAgain() throws Exception {
+        Path oldKey = dir.resolve("old.key");
+        Path newKey = dir.resolve("new.key");
+        String byOld = SecretBox.fromKeyFile(oldKey).seal("instances.password", "pw-1");
+        SecretBox.fromKeyFile(newKey);
+
+        SecretBox before = SecretBox.fromKeyFiles(oldKey, newKey.toString());
+        assertThat(before.open("instances.password", byOld)).isEqualTo("pw-1");
+        assertThat(SecretBox.fromKeyFile(oldKey).open("instances.password", before.seal("instances.password", "x")))
+                .as("still sealed under the old key").isEqualTo("x");
+
+        SecretBox during = SecretBox.fromKeyFiles(newKey, " " + oldKey + " ,");
+        assertThat(during.open("instances.password", byOld)).isEqualTo("pw-1");
+        assertThat(during.needsResealing("instances.password", byOld)).isTrue();
+        String byNew = during.seal("instances.password", "pw-1");
+        assertThat(during.needsResealing("instances.password", byNew)).isFalse();
+        assertThat(during.needsResealing("instances.password", "plain")).as("plain text").isTrue();
+        assertThat(during.needsResealing("instances.password", null)).isFalse();
+        assertThat(before.open("instances.password", byNew)).as("a process not yet restarted opens it").isEqualTo("pw-1");
+
+        assertThatThrownBy(() -> SecretBox.fromKeyFile(newKey).open("instances.password", byOld))
+                .as("once the old key is dropped").isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> SecretBox.fromKeyFiles(newKey, dir.resolve("missing.key").toString()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("never created");
+        assertThat(Files.exists(dir.resolve("missing.key"))).isFalse();
+    }
+
+    /** The runbook's command for the next key makes one this box reads, readable by its owner only. */
+    @Test
+    void theRunbooksNextKeyIsAKey() throws Exception {
+        Path next = dir.resolve("secret.key.next");
+        Process p = new ProcessBuilder("bash", "-c", "umask 077 && head -c 32 /dev/urandom | base64 > " + next)
+                .inheritIO().start();
+        assertThat(p.waitFor()).isZero();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(next))).isEqualTo("rw-------");
+        SecretBox box = SecretBox.fromKeyFile(next);
+        assertThat(box.open("x", box.seal("x", "y"))).isEqualTo("y");
+    }
+
     @Test
     void aValueStoredBeforeSealingOpensAsItIs() {
         SecretBox box = SecretBox.fromKeyFile(dir.resolve("secret.key"));
