@@ -514,6 +514,11 @@ final class ManagedInstance {
         }
     }
 
+    /** Whether Redis has answered the agent's PING after {@code epochMillis}. */
+    synchronized boolean answeredSince(long epochMillis) {
+        return lastAnswered != null && lastAnswered.toEpochMilli() > epochMillis;
+    }
+
     /** The master pinger's result for {@code target}; ignored if the replica was re-pointed meanwhile. */
     void masterPinged(RedisEndpoint target, boolean answered, long nowMillis) {
         if (answered) {

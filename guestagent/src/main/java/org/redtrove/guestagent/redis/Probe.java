@@ -43,11 +43,10 @@ record Probe(Answer answer, String error, ReplicationInfo replication, Boolean p
         Map<String, String> fields = InfoReplication.fields(info);
         String save = jedis.configGet("save").getOrDefault("save", "");
         boolean persistent = "1".equals(fields.get("aof_enabled")) || !save.isBlank();
-        return new Probe(Answer.PONG, null, InfoReplication.parse(info, info), persistent, usage(info));
+        return new Probe(Answer.PONG, null, InfoReplication.parse(fields, fields), persistent, usage(fields));
     }
 
-    static InstanceReport.Usage usage(String info) {
-        Map<String, String> f = InfoReplication.fields(info);
+    static InstanceReport.Usage usage(Map<String, String> f) {
         return new InstanceReport.Usage(number(f, "used_memory"), number(f, "maxmemory"),
                 number(f, "connected_clients"), number(f, "instantaneous_ops_per_sec"));
     }

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * min-replicas-to-write out of reach, so the master refuses every write with NOREPLICAS at once. It
  * lowers it back to the set's fencing as soon as a replica answers, or when the instance stops being
  * a fenced master. A master that lists no replica at all is left to Redis, which refuses writes then.
- * The price is availability: a host so loaded that its replicas cannot answer for that long refuses
- * writes for a moment too.
+ * The price is availability: a host so loaded that its replicas cannot answer for that long, while
+ * the master answers, refuses writes for a moment too; when the master does not answer its agent
+ * either, nothing is decided until it does.
  *
  * <p>Live only: the instance's file keeps the set's fencing, which a restarted Redis reads. The
  * decisions are made on the liveness clock's thread, and the Redis commands run on the ping pool,
@@ -105,7 +106,12 @@ final class SelfFence {
             return null;
         }
         long since = unansweredSince;
-        boolean cutOff = watching && since != 0 && nowMillis - since > afterMillis;
+        // The replicas' silence counts only once the master itself has answered its agent since the
+        // question was asked: if it has not, the agent cannot tell a cut-off master from a host too
+        // busy (or a JVM paused) to hear anyone, and a master that does not answer takes no write
+        // either. It is fenced as soon as it answers while its replicas still do not.
+        boolean cutOff = watching && since != 0 && nowMillis - since > afterMillis
+                && instance.answeredSince(since);
         if (cutOff && fenced && nowMillis - lastApplied < 1000) {
             return once(this::listReplicas);
         }

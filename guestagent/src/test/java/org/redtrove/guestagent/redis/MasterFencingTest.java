@@ -235,6 +235,39 @@ class MasterFencingTest {
         }
     }
 
+    /**
+     * A whole host stalled (here: master and replica stopped together, as a paused host or agent
+     * would look): the fence waits for the master to answer its agent, and still goes up as soon as
+     * it does while its replica does not.
+     */
+    @Test
+    void aMasterThatIsSilentItselfIsFencedOnceItAnswersWhileItsReplicaDoesNot() throws Exception {
+        UUID master = UUID.randomUUID();
+        UUID replica = UUID.randomUUID();
+        int masterPort = fixture.prepareRunning(agent, master).port();
+        fixture.prepareRunning(agent, replica);
+        agent.follow(fixture.followRequest(replica, masterPort, 2));
+        awaitSynced(agent, replica);
+        configure(master, new Fencing(1, 10, true));
+        long masterPid = agent.pid(master).orElseThrow();
+        long replicaPid = agent.pid(replica).orElseThrow();
+
+        try (Jedis tenant = connect(masterPort, PASSWORD)) {
+            await(Duration.ofSeconds(5), "a write is taken", () -> takes(tenant, "before"));
+            RedisHostFixture.signal(replicaPid, "STOP");
+            RedisHostFixture.signal(masterPid, "STOP");
+            try {
+                Thread.sleep(3 * RedisHostFixture.SELF_FENCE_AFTER.toMillis());
+                RedisHostFixture.signal(masterPid, "CONT");
+                await(Duration.ofSeconds(5), "refused once the master answers", () -> !takes(tenant, "cut off"));
+            } finally {
+                RedisHostFixture.signal(masterPid, "CONT");
+                RedisHostFixture.signal(replicaPid, "CONT");
+            }
+            await(Duration.ofSeconds(5), "writes taken again", () -> takes(tenant, "after"));
+        }
+    }
+
     private static boolean takes(Jedis tenant, String value) {
         try {
             return "OK".equals(tenant.set("k", value));
