@@ -1,16 +1,11 @@
 package org.redtrove.taskmanager.conductor;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.redtrove.common.ConductorMessage.Heartbeat;
 import org.redtrove.common.ConductorMessage.HostRegistration;
-import org.redtrove.common.InstanceReport;
 import org.redtrove.common.RedisState;
 import org.redtrove.common.ReplicationTaskReport;
 import org.redtrove.common.ServiceStatus;
@@ -81,7 +76,7 @@ public class Conductor {
      * waited for instance rows deadlocked with them.
      */
     @Transactional
-    public void heartbeat(Heartbeat heartbeat) {
+    public void heartbeat(ReceivedHeartbeat heartbeat) {
         long started = System.nanoTime();
         List<Double> gap = jdbc.sql("""
                 update hosts h set last_heartbeat_at = now()
@@ -94,10 +89,9 @@ public class Conductor {
         }
         heartbeats.received(heartbeat.hostId(), gap.get(0), heartbeat.instances().size());
         if (!heartbeat.instances().isEmpty()) {
-            record(heartbeat.hostId(), heartbeat.sentAt(), heartbeat.instances());
+            record(heartbeat);
         }
-        for (ReplicationTaskReport task : heartbeat.tasks() == null ? List.<ReplicationTaskReport>of()
-                : heartbeat.tasks()) {
+        for (ReplicationTaskReport task : heartbeat.tasks()) {
             int rows = jdbc.sql("update replication_tasks set runtime = ?::jsonb, runtime_at = now() where id = ?")
                     .params(Wire.toJson(task), task.taskId()).update();
             if (rows == 0) {
@@ -107,29 +101,22 @@ public class Conductor {
         heartbeats.handled(System.nanoTime() - started);
     }
 
+    /** As a guest sends it. */
+    public void heartbeat(Heartbeat heartbeat) {
+        heartbeat(ReceivedHeartbeat.of(heartbeat));
+    }
+
     /**
      * Each report becomes its instance's heartbeat row, for instances placed on this host (not one
      * it still runs but the database no longer has, or not placed yet); the instance's service
      * status follows when it changed (or every 10 s, Trove's service_status_updated), and a
      * standalone instance is ACTIVE once Redis answers. Replicas are made ACTIVE by their attach
-     * job, and only once they are in sync (DESIGN.md decision 6).
+     * job, and only once they are in sync (DESIGN.md decision 6). The reports go to PostgreSQL in
+     * the message's own JSON, each stored as the guest wrote it.
      */
-    private void record(String hostId, Instant sentAt, List<InstanceReport> reports) {
-        List<Map<String, Object>> rows = new ArrayList<>(reports.size());
-        List<Map<String, Object>> statuses = new ArrayList<>(reports.size());
-        for (InstanceReport report : reports.stream().sorted(Comparator.comparing(r -> r.instanceId().toString()))
-                .toList()) {
-            Map<String, Object> row = new HashMap<>();
-            row.put("instance_id", report.instanceId());
-            row.put("state", report.state().name());
-            row.put("role", report.replication() == null ? null : report.replication().role());
-            row.put("report", report);
-            // When Redis last answered, in database time: the agent's own "sent at" minus "last
-            // answered", both on the agent's clock, taken back from our now(). Skew cancels out.
-            row.put("silent", report.lastAnswered() == null || sentAt == null ? null
-                    : Math.max(0, Duration.between(report.lastAnswered(), sentAt).toMillis()) / 1000.0);
-            row.put("persistent", report.persistent());
-            rows.add(row);
+    private void record(ReceivedHeartbeat heartbeat) {
+        List<Map<String, Object>> statuses = new ArrayList<>(heartbeat.instances().size());
+        for (ReceivedHeartbeat.Brief report : heartbeat.instances()) {
             statuses.add(Map.of("instance_id", report.instanceId(), "state", report.state().name(),
                     "service", serviceStatus(report.state()).name()));
         }
@@ -151,22 +138,29 @@ public class Conductor {
                        server_status = case when due.built then 'ACTIVE' else i.server_status end,
                        updated_at = case when due.built then now() else i.updated_at end
                   from due where i.id = due.id""")
-                .param("rows", Wire.toJson(statuses)).param("host", hostId)
+                .param("rows", Wire.toJson(statuses)).param("host", heartbeat.hostId())
                 .update();
+        // When Redis last answered, in database time: the agent's own "sent at" minus "last
+        // answered", both on the agent's clock, taken back from our now(). Skew cancels out.
         jdbc.sql("""
                 insert into heartbeats (instance_id, host_id, received_at, state, role, report, running_at, persistent)
                 select i.id, :host, now(), r.state, r.role, r.report, now() - make_interval(secs => r.silent),
                        r.persistent
-                  from jsonb_to_recordset(cast(:rows as jsonb))
-                           as r(instance_id uuid, state text, role text, report jsonb, silent double precision,
-                                persistent boolean)
+                  from (select cast(x->>'instanceId' as uuid) as instance_id, x->>'state' as state,
+                               x#>>'{replication,role}' as role, x as report,
+                               case when x->>'lastAnswered' is null or cast(:sentAt as text) is null then null
+                                    else greatest(0, cast(extract(epoch from cast(:sentAt as timestamptz)
+                                        - cast(x->>'lastAnswered' as timestamptz)) as double precision)) end as silent,
+                               coalesce(cast(x->>'persistent' as boolean), false) as persistent
+                          from jsonb_array_elements(cast(:body as jsonb)->'instances') x) r
                   join instances i on i.id = r.instance_id and not i.deleted and i.host_id = :host
                  order by i.id
                 on conflict (instance_id) do update set host_id = excluded.host_id, received_at = now(),
                        state = excluded.state, role = excluded.role, report = excluded.report,
                        running_at = coalesce(excluded.running_at, heartbeats.running_at),
                        persistent = excluded.persistent""")
-                .param("rows", Wire.toJson(rows)).param("host", hostId)
+                .param("body", heartbeat.json()).param("host", heartbeat.hostId())
+                .param("sentAt", heartbeat.sentAt() == null ? null : heartbeat.sentAt().toString())
                 .update();
     }
 

@@ -24,11 +24,12 @@ public class ConductorListener {
         container.setConcurrentConsumers(2);
         container.setMessageListener(message -> {
             try {
-                ConductorMessage received = Wire.decode(message.getBody(), ConductorMessage.class);
-                if (received instanceof ConductorMessage.HostRegistration registration) {
-                    conductor.register(registration);
-                } else if (received instanceof ConductorMessage.Heartbeat heartbeat) {
+                ReceivedHeartbeat heartbeat = ReceivedHeartbeat.read(message.getBody());
+                if (heartbeat != null) {
                     conductor.heartbeat(heartbeat);
+                } else if (Wire.decode(message.getBody(), ConductorMessage.class)
+                        instanceof ConductorMessage.HostRegistration registration) {
+                    conductor.register(registration);
                 }
             } catch (RuntimeException e) {
                 // A heartbeat is superseded a second later: drop it rather than loop on it.
