@@ -123,9 +123,9 @@ final class PingLoop implements AutoCloseable {
     }
 
     /**
-     * One Redis connection, reopened when its target (address or credentials) changes or after an
-     * error, with at most one PING in flight: one still waiting is never sent again nor queued
-     * behind, its silence is the measurement.
+     * One Redis connection, reopened when its target (address or credentials) changes or after it
+     * broke or timed out (an error reply does not break it), with at most one PING in flight: one
+     * still waiting is never sent again nor queued behind, its silence is the measurement.
      */
     final class Conn {
         private final AtomicBoolean inFlight = new AtomicBoolean();

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * either, nothing is decided until it does.
  *
  * <p>Live only: the instance's file keeps the set's fencing, which a restarted Redis reads. The
- * decisions are made on the liveness clock's thread, and the Redis commands run on the ping pool,
- * one at a time: while one runs, no decision is made, so the one that lifts the fence may decide.
+ * decisions are made on the liveness clock's thread, and the Redis commands run on a thread of
+ * their own, one at a time: while one runs, no decision is made, so the one that lifts the fence may decide.
  */
 final class SelfFence {
 
