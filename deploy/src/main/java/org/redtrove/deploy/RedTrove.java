@@ -9,13 +9,15 @@ import org.redtrove.taskmanager.TaskManagerApplication;
 /**
  * The one entry point of the RedTrove jar: {@code dev} runs everything in this JVM; {@code api},
  * {@code taskmanager} and {@code guestagent} run one service each, configured by their
- * properties files, environment variables and {@code --key=value} arguments.
+ * properties files, environment variables and {@code --key=value} arguments; {@code balancer} is
+ * the TCP balancer deploy/multihost puts in front of two api processes.
  */
 public final class RedTrove {
 
     private static final String USAGE = """
             usage: redtrove dev [--data-dir DIR] [--port PORT] [--identity-port PORT]
                    redtrove api|taskmanager|guestagent [--key=value ...]
+                   redtrove balancer --listen HOST:PORT --to HOST:PORT[,HOST:PORT...]
             """;
 
     private RedTrove() {
@@ -32,6 +34,7 @@ public final class RedTrove {
             case "api" -> ApiApplication.builder().run(rest);
             case "taskmanager" -> TaskManagerApplication.builder().run(rest);
             case "guestagent" -> GuestAgentApplication.builder().run(rest);
+            case "balancer" -> TcpBalancer.main(rest);
             case "-h", "--help", "help" -> System.out.print(USAGE);
             default -> {
                 System.err.print("unknown command: " + args[0] + "\n" + USAGE);
