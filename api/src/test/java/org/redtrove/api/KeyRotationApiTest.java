@@ -15,8 +15,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The sealing key rotated (deploy/runbooks/restore-and-secrets.md): an api whose key is the new
- * one and whose extra key is the old one reads what the old key sealed, and seals it again under
- * the new key when it starts, in every sealed column.
+ * one and whose previous key is the old one reads what the old key sealed, and seals it again
+ * under the new key when it starts, in every sealed column.
  */
 class KeyRotationApiTest extends ApiTestSupport {
 
@@ -34,8 +34,8 @@ class KeyRotationApiTest extends ApiTestSupport {
     }
 
     @DynamicPropertySource
-    static void extraKey(DynamicPropertyRegistry registry) {
-        registry.add("redtrove.secrets.extra-key-files", OLD_KEY::toString);
+    static void previousKey(DynamicPropertyRegistry registry) {
+        registry.add("redtrove.secrets.previous-key-files", OLD_KEY::toString);
     }
 
     @Autowired

@@ -21,7 +21,8 @@ public class TaskManagerSecrets {
 
     @Bean
     SecretBox secretBox(@Value("${redtrove.secrets.key-file:./secret.key}") Path keyFile,
-            @Value("${redtrove.secrets.extra-key-files:}") String extraKeyFiles) {
-        return SecretBox.fromKeyFiles(keyFile, extraKeyFiles);
+            @Value("${redtrove.secrets.next-key-files:}") String nextKeyFiles,
+            @Value("${redtrove.secrets.previous-key-files:}") String previousKeyFiles) {
+        return SecretBox.fromKeyFiles(keyFile, nextKeyFiles, previousKeyFiles);
     }
 }

@@ -40,10 +40,11 @@ class CopyService {
     private final SecretBox box;
 
     CopyService(JdbcClient jdbc, JobWriter jobs, @Value("${redtrove.secrets.key-file:./secret.key}") Path keyFile,
-            @Value("${redtrove.secrets.extra-key-files:}") String extraKeyFiles) {
+            @Value("${redtrove.secrets.next-key-files:}") String nextKeyFiles,
+            @Value("${redtrove.secrets.previous-key-files:}") String previousKeyFiles) {
         this.jdbc = jdbc;
         this.jobs = jobs;
-        this.box = SecretBox.fromKeyFiles(keyFile, extraKeyFiles);
+        this.box = SecretBox.fromKeyFiles(keyFile, nextKeyFiles, previousKeyFiles);
     }
 
     @Transactional

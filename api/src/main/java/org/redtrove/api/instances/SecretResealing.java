@@ -15,7 +15,7 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Seals again, once at start, every stored secret not sealed under the installation's current key:
  * instance passwords an older RedTrove stored in plain text, and, during a rotation of the key,
- * what the previous key (now in redtrove.secrets.extra-key-files) sealed: instance passwords,
+ * what the previous key (now in redtrove.secrets.previous-key-files) sealed: instance passwords,
  * replication users' passwords and replication tasks' target passwords. Rows are locked while they
  * are rewritten, so two api processes starting together seal each row once.
  */
@@ -40,9 +40,10 @@ class SecretResealing implements ApplicationRunner {
     private final SecretBox box;
 
     SecretResealing(JdbcClient jdbc, @Value("${redtrove.secrets.key-file:./secret.key}") Path keyFile,
-                    @Value("${redtrove.secrets.extra-key-files:}") String extraKeyFiles) {
+                    @Value("${redtrove.secrets.next-key-files:}") String nextKeyFiles,
+            @Value("${redtrove.secrets.previous-key-files:}") String previousKeyFiles) {
         this.jdbc = jdbc;
-        this.box = SecretBox.fromKeyFiles(keyFile, extraKeyFiles);
+        this.box = SecretBox.fromKeyFiles(keyFile, nextKeyFiles, previousKeyFiles);
     }
 
     @Override

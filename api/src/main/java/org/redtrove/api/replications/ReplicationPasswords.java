@@ -19,8 +19,9 @@ class ReplicationPasswords {
     private final SecretBox box;
 
     ReplicationPasswords(@Value("${redtrove.secrets.key-file:./secret.key}") Path keyFile,
-            @Value("${redtrove.secrets.extra-key-files:}") String extraKeyFiles) {
-        this.box = SecretBox.fromKeyFiles(keyFile, extraKeyFiles);
+            @Value("${redtrove.secrets.next-key-files:}") String nextKeyFiles,
+            @Value("${redtrove.secrets.previous-key-files:}") String previousKeyFiles) {
+        this.box = SecretBox.fromKeyFiles(keyFile, nextKeyFiles, previousKeyFiles);
     }
 
     String seal(String password) {

@@ -27,10 +27,12 @@ import javax.crypto.spec.SecretKeySpec;
  * created by linking a complete temporary file into place, so two processes starting at once can
  * never end up with different keys.
  *
- * <p>Rotating the key: more key files ({@code redtrove.secrets.extra-key-files}) open values but
- * never seal one. Every process is given the new key as an extra one, then the new key as its key
- * and the old as an extra one; the api re-seals what the old key sealed when it starts
- * ({@code SecretResealing}); then the old key is dropped (deploy/runbooks/restore-and-secrets.md).
+ * <p>Rotating the key: more key files open values but never seal one. Every process is given the
+ * new key as its next key ({@code redtrove.secrets.next-key-files}), then the new key as its key and
+ * the old one as its previous key ({@code redtrove.secrets.previous-key-files}); the api re-seals
+ * what a previous key sealed when it starts ({@code SecretResealing}), never what a next key did,
+ * so a process of the first round restarted late cannot seal values back under the old key; then
+ * the old key is dropped (deploy/runbooks/restore-and-secrets.md).
  */
 public final class SecretBox {
 
@@ -40,35 +42,44 @@ public final class SecretBox {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SecretKeySpec key;
-    private final List<SecretKeySpec> extraKeys;
+    private final List<SecretKeySpec> previousKeys;
+    private final List<SecretKeySpec> nextKeys;
 
-    private SecretBox(byte[] key, List<SecretKeySpec> extraKeys) {
+    private SecretBox(byte[] key, List<SecretKeySpec> previousKeys, List<SecretKeySpec> nextKeys) {
         this.key = new SecretKeySpec(key, "AES");
-        this.extraKeys = List.copyOf(extraKeys);
+        this.previousKeys = List.copyOf(previousKeys);
+        this.nextKeys = List.copyOf(nextKeys);
     }
 
     /** @param keyFile the installation's key, created if missing */
     public static SecretBox fromKeyFile(Path keyFile) {
-        return new SecretBox(readOrCreateKey(keyFile), List.of());
+        return new SecretBox(readOrCreateKey(keyFile), List.of(), List.of());
     }
 
     /**
-     * @param extraKeyFiles comma-separated key files that open values too but never seal one (the
-     *                      next key before a rotation, the last one after it); they must exist
+     * @param nextKeyFiles     comma-separated key files that open values too, never seal one, and
+     *                         whose values are left as they are: the next key, before a rotation
+     * @param previousKeyFiles the same, but what they sealed is to be sealed again under the key
+     *                         ({@link #needsResealing}): the last key, after a rotation
      */
-    public static SecretBox fromKeyFiles(Path keyFile, String extraKeyFiles) {
-        List<SecretKeySpec> extra = new ArrayList<>();
-        for (String file : extraKeyFiles == null ? new String[0] : extraKeyFiles.split(",")) {
+    public static SecretBox fromKeyFiles(Path keyFile, String nextKeyFiles, String previousKeyFiles) {
+        return new SecretBox(readOrCreateKey(keyFile), extraKeys("previous-key-files", previousKeyFiles),
+                extraKeys("next-key-files", nextKeyFiles));
+    }
+
+    private static List<SecretKeySpec> extraKeys(String setting, String files) {
+        List<SecretKeySpec> keys = new ArrayList<>();
+        for (String file : files == null ? new String[0] : files.split(",")) {
             if (!file.isBlank()) {
                 Path path = Path.of(file.trim());
                 if (!Files.exists(path)) {
-                    throw new IllegalStateException("redtrove.secrets.extra-key-files names " + path
-                            + ", which does not exist: an extra key is never created");
+                    throw new IllegalStateException("redtrove.secrets." + setting + " names " + path
+                            + ", which does not exist: only redtrove.secrets.key-file is ever created");
                 }
-                extra.add(new SecretKeySpec(readOrCreateKey(path), "AES"));
+                keys.add(new SecretKeySpec(readOrCreateKey(path), "AES"));
             }
         }
-        return new SecretBox(readOrCreateKey(keyFile), extra);
+        return keys;
     }
 
     /**
@@ -103,8 +114,11 @@ public final class SecretBox {
             return stored;
         }
         String opened = openWith(key, purpose, stored);
-        for (int i = 0; opened == null && i < extraKeys.size(); i++) {
-            opened = openWith(extraKeys.get(i), purpose, stored);
+        for (int i = 0; opened == null && i < previousKeys.size(); i++) {
+            opened = openWith(previousKeys.get(i), purpose, stored);
+        }
+        for (int i = 0; opened == null && i < nextKeys.size(); i++) {
+            opened = openWith(nextKeys.get(i), purpose, stored);
         }
         if (opened == null) {
             throw new IllegalStateException("A stored secret cannot be decrypted with this installation's key"
@@ -115,10 +129,17 @@ public final class SecretBox {
 
     /**
      * Whether the value should be sealed again under this box's key: stored in plain text, or
-     * sealed under one of the extra keys. Null needs nothing.
+     * sealed under a previous key. Null, a value of a next key and one no key opens need nothing.
      */
     public boolean needsResealing(String purpose, String stored) {
-        return stored != null && (!isSealed(stored) || openWith(key, purpose, stored) == null);
+        if (stored == null) {
+            return false;
+        }
+        if (!isSealed(stored)) {
+            return true;
+        }
+        return openWith(key, purpose, stored) == null
+                && previousKeys.stream().anyMatch(k -> openWith(k, purpose, stored) != null);
     }
 
     private static String openWith(SecretKeySpec key, String purpose, String stored) {

@@ -33,32 +33,40 @@ class SecretBoxTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("same key file");
     }
 
-    /** A rotation: the new key first opens only, then seals, while the old one still opens. */
+    /**
+     * A rotation: the new key first opens only (next), then seals while the old one still opens
+     * (previous). Only what a previous key sealed is to be sealed again: a process of the first
+     * round restarted late must not seal values back under the old key.
+     */
     @Test
-    void extraKeysOpenButNeverSealAndTellWhatNeedsSealingAgain() throws Exception {
+    void nextAndPreviousKeysOpenButNeverSealAndOnlyPreviousOnesAreSealedAway() throws Exception {
         Path oldKey = dir.resolve("old.key");
         Path newKey = dir.resolve("new.key");
         String byOld = SecretBox.fromKeyFile(oldKey).seal("instances.password", "pw-1");
         SecretBox.fromKeyFile(newKey);
 
-        SecretBox before = SecretBox.fromKeyFiles(oldKey, newKey.toString());
-        assertThat(before.open("instances.password", byOld)).isEqualTo("pw-1");
-        assertThat(SecretBox.fromKeyFile(oldKey).open("instances.password", before.seal("instances.password", "x")))
+        SecretBox roundOne = SecretBox.fromKeyFiles(oldKey, newKey.toString(), "");
+        assertThat(roundOne.open("instances.password", byOld)).isEqualTo("pw-1");
+        assertThat(SecretBox.fromKeyFile(oldKey).open("instances.password", roundOne.seal("instances.password", "x")))
                 .as("still sealed under the old key").isEqualTo("x");
 
-        SecretBox during = SecretBox.fromKeyFiles(newKey, " " + oldKey + " ,");
-        assertThat(during.open("instances.password", byOld)).isEqualTo("pw-1");
-        assertThat(during.needsResealing("instances.password", byOld)).isTrue();
-        String byNew = during.seal("instances.password", "pw-1");
-        assertThat(during.needsResealing("instances.password", byNew)).isFalse();
-        assertThat(during.needsResealing("instances.password", "plain")).as("plain text").isTrue();
-        assertThat(during.needsResealing("instances.password", null)).isFalse();
-        assertThat(before.open("instances.password", byNew)).as("a process not yet restarted opens it").isEqualTo("pw-1");
+        SecretBox roundTwo = SecretBox.fromKeyFiles(newKey, "", " " + oldKey + " ,");
+        assertThat(roundTwo.open("instances.password", byOld)).isEqualTo("pw-1");
+        assertThat(roundTwo.needsResealing("instances.password", byOld)).isTrue();
+        String byNew = roundTwo.seal("instances.password", "pw-1");
+        assertThat(roundTwo.needsResealing("instances.password", byNew)).isFalse();
+        assertThat(roundTwo.needsResealing("instances.password", "plain")).as("plain text").isTrue();
+        assertThat(roundTwo.needsResealing("instances.password", null)).isFalse();
+        assertThat(roundOne.open("instances.password", byNew)).as("a process of round one opens it").isEqualTo("pw-1");
+        assertThat(roundOne.needsResealing("instances.password", byNew))
+                .as("and never seals it back under the old key").isFalse();
+        String byStranger = SecretBox.fromKeyFile(dir.resolve("stranger.key")).seal("instances.password", "?");
+        assertThat(roundTwo.needsResealing("instances.password", byStranger)).as("no key opens it").isFalse();
 
         assertThatThrownBy(() -> SecretBox.fromKeyFile(newKey).open("instances.password", byOld))
                 .as("once the old key is dropped").isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> SecretBox.fromKeyFiles(newKey, dir.resolve("missing.key").toString()))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("never created");
+        assertThatThrownBy(() -> SecretBox.fromKeyFiles(newKey, dir.resolve("missing.key").toString(), ""))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("next-key-files");
         assertThat(Files.exists(dir.resolve("missing.key"))).isFalse();
     }
 
