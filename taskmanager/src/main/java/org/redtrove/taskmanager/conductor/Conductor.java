@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.redtrove.common.ConductorMessage.Heartbeat;
 import org.redtrove.common.ConductorMessage.HostRegistration;
 import org.redtrove.common.RedisState;
 import org.redtrove.common.ReplicationTaskReport;
@@ -99,11 +98,6 @@ public class Conductor {
             }
         }
         heartbeats.handled(System.nanoTime() - started);
-    }
-
-    /** As a guest sends it. */
-    public void heartbeat(Heartbeat heartbeat) {
-        heartbeat(ReceivedHeartbeat.of(heartbeat));
     }
 
     /**

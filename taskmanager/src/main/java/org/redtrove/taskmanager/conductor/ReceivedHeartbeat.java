@@ -41,9 +41,4 @@ record ReceivedHeartbeat(String hostId, Instant sentAt, List<Brief> instances, L
                 head.instances() == null ? List.of() : head.instances(),
                 head.tasks() == null ? List.of() : head.tasks(), new String(body, StandardCharsets.UTF_8));
     }
-
-    /** As a guest sends it (tests, and callers holding the message itself). */
-    static ReceivedHeartbeat of(ConductorMessage.Heartbeat heartbeat) {
-        return read(Wire.encode((ConductorMessage) heartbeat));
-    }
 }
